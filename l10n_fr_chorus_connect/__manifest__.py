@@ -1,0 +1,60 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Chorus Pro Connect (France)",
+    "summary": "Deposit invoices to public customers on Chorus Pro through PISTE "
+    "and follow them until payment",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Localizations/EDI",
+    "author": "l10n_fr_chorus_connect developers",
+    "website": "https://github.com/l10n-fr-chorus-connect/l10n_fr_chorus_connect",
+    "license": "AGPL-3",
+    "countries": ["fr"],
+    "depends": [
+        "account",
+        "l10n_fr_account",
+        "account_edi_ubl_cii",
+        "l10n_fr_facturx_chorus_pro",
+    ],
+    "external_dependencies": {
+        "python": [
+            "python-stdnum",
+            "factur-x",
+            "requests",
+            "lxml",
+            "Werkzeug",
+            "cryptography",
+        ],
+    },
+    "data": [
+        "security/chorus_security.xml",
+        "security/ir.model.access.csv",
+        "security/chorus_directory_rules.xml",
+        "security/chorus_deposit_rules.xml",
+        "security/chorus_wallet_rules.xml",
+        "data/chorus_directory_cron.xml",
+        "data/chorus_deposit_cron.xml",
+        "data/mail_activity_type_data.xml",
+        "data/chorus_token_pack_data.xml",
+        "views/chorus_menus.xml",
+        "views/res_partner_views.xml",
+        "views/chorus_structure_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/account_move_chorus_data_views.xml",
+        "views/chorus_flow_views.xml",
+        "views/account_move_views.xml",
+        "views/chorus_token_views.xml",
+        "views/res_config_settings_wallet_views.xml",
+        "wizards/chorus_token_correction_views.xml",
+    ],
+    "demo": ["demo/chorus_demo.xml"],
+    "assets": {
+        "web.assets_backend": [
+            "l10n_fr_chorus_connect/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "l10n_fr_chorus_connect/static/tests/tours/**/*",
+        ],
+    },
+    "installable": True,
+    "application": False,
+}
