@@ -2,6 +2,8 @@
 
 Nothing here knows about HTTP or Odoo: the client turns JSON answers into these
 immutable objects, and the Odoo models read them. Amounts are ``Decimal``.
+Datetimes are naive UTC (Odoo's ``fields.Datetime`` convention; Chorus's offset-less
+``YYYY-MM-DD HH:MM`` values are read as Paris time); dates are Chorus's calendar dates.
 """
 
 from __future__ import annotations

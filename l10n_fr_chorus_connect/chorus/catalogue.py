@@ -1,0 +1,354 @@
+"""What every Chorus Pro flow state and invoice status means to a supplier.
+
+Codes come from the reference (§3 flow states, §4.1 and §4.2 invoice statuses).
+Each entry carries a French and an English label, whether it is final, a
+success or a failure, whether the supplier must act (and the next step), and
+a badge colour (``success``/``info``/``warning``/``danger``/``muted``).
+
+>>> invoice_status("SUSPENDUE").supplier_action
+True
+>>> invoice_status("UNKNOWN_CODE").label_fr
+'UNKNOWN_CODE'
+>>> is_final("MANDATEE"), is_final("MANDATEE", payment_status_not_reported=True)
+(False, True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str
+    label_fr: str
+    label_en: str
+    final: bool = False
+    success: bool = False
+    failure: bool = False
+    supplier_action: bool = False
+    next_step_fr: str = ""
+    next_step_en: str = ""
+    color: str = "info"
+    known: bool = True
+
+
+def _table(*entries: Status) -> dict[str, Status]:
+    return {entry.code: entry for entry in entries}
+
+
+# --------------------------------------------------------------- flow states
+
+_FLOW_STATES = _table(
+    Status(
+        "IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP",
+        "Déposé, en attente de traitement",
+        "Deposited, awaiting processing",
+    ),
+    Status("IN_RECU", "Reçu", "Received"),
+    Status("IN_EN_ATTENTE_TRAITEMENT_CPP", "En attente de traitement", "Awaiting processing"),
+    Status("IN_EN_ATTENTE_RETRAITEMENT_CPP", "En attente de retraitement", "Awaiting reprocessing"),
+    Status("IN_EN_COURS_TRAITEMENT_CPP", "En cours de traitement", "Being processed"),
+    Status("IN_TRAITE_SE_CPP", "Traité", "Processed"),
+    Status("QP_RECEVABLE", "Recevable", "Receivable"),
+    Status(
+        "QP_RECEVABLE_AVEC_ERREUR",
+        "Recevable avec erreur",
+        "Receivable with errors",
+        failure=True,
+        color="warning",
+    ),
+    Status("QP_IRRECEVABLE", "Irrecevable", "Not receivable", failure=True, color="danger"),
+    Status("IN_INCIDENTE", "Incidenté", "Incident", failure=True, color="danger"),
+    Status(
+        "IN_REJETE",
+        "Rejeté",
+        "Rejected",
+        final=True,
+        failure=True,
+        supplier_action=True,
+        next_step_fr="Corriger les erreurs signalées puis déposer à nouveau les factures",
+        next_step_en="Fix the reported errors, then deposit the invoices again",
+        color="danger",
+    ),
+    Status("IN_INTEGRE", "Intégré", "Integrated", final=True, success=True, color="success"),
+    Status(
+        "IN_INTEGRE_PARTIEL",
+        "Intégré partiellement",
+        "Partially integrated",
+        final=True,
+        supplier_action=True,
+        next_step_fr="Corriger les factures rejetées puis les déposer à nouveau",
+        next_step_en="Fix the rejected invoices, then deposit them again",
+        color="warning",
+    ),
+)
+
+FLOW_FINAL_STATES = frozenset(code for code, entry in _FLOW_STATES.items() if entry.final)
+
+# ----------------------------------------------------------- invoice statuses
+
+_COMPLETE = "Compléter la facture (pièces jointes, commentaire) sur Chorus Pro"
+_RECYCLE = (
+    "Modifier le service, l'engagement juridique ou le destinataire de la facture "
+    "puis la recycler sur Chorus Pro"
+)
+_REISSUE = "Émettre un avoir pour annuler la facture rejetée puis une nouvelle facture corrigée"
+
+_A1_STATUSES = (
+    Status("BROUILLON", "Brouillon", "Draft", color="muted"),
+    Status(
+        "INTERPRETEE_OCR",
+        "Interprétée OCR",
+        "OCR interpreted",
+        supplier_action=True,
+        next_step_fr="Soumettre la facture sur Chorus Pro",
+        next_step_en="Submit the invoice on Chorus Pro",
+    ),
+    Status("DEPOSEE", "Déposée", "Deposited"),
+    Status("EN_COURS_ACHEMINEMENT", "En cours d'acheminement", "Being routed"),
+    Status("MISE_A_DISPOSITION", "Mise à disposition du destinataire", "Made available to the buyer"),
+    Status("PRISE_EN_COMPTE_DESTINATAIRE", "Prise en compte par le destinataire", "Taken over by the buyer"),
+    Status(
+        "SUSPENDUE",
+        "Suspendue",
+        "Suspended",
+        supplier_action=True,
+        next_step_fr=_COMPLETE,
+        next_step_en="Complete the invoice (attachments, comment) on Chorus Pro",
+        color="warning",
+    ),
+    Status("COMPLETEE", "Complétée", "Completed"),
+    Status(
+        "A_RECYCLER",
+        "À recycler",
+        "To be recycled",
+        supplier_action=True,
+        next_step_fr=_RECYCLE,
+        next_step_en="Change the service, the legal commitment or the recipient of the invoice, "
+        "then recycle it on Chorus Pro",
+        color="warning",
+    ),
+    Status(
+        "REJETEE",
+        "Rejetée",
+        "Rejected",
+        final=True,
+        failure=True,
+        supplier_action=True,
+        next_step_fr=_REISSUE,
+        next_step_en="Issue a credit note cancelling the rejected invoice, then a new corrected invoice",
+        color="danger",
+    ),
+    Status("SERVICE_FAIT", "Service fait", "Service rendered"),
+    Status("MANDATEE", "Mandatée", "Payment ordered"),
+    Status("MISE_A_DISPOSITION_COMPTABLE", "Mise à disposition comptable", "Sent to the public accountant"),
+    Status("COMPTABILISEE", "Comptabilisée", "Booked"),
+    Status("MISE_EN_PAIEMENT", "Mise en paiement", "Paid out", final=True, success=True, color="success"),
+    Status("ABANDONNEE", "Abandonnée", "Abandoned", final=True, failure=True, color="muted"),
+    Status("SUPPRIMEE", "Supprimée", "Deleted", final=True, failure=True, color="muted"),
+    Status("TECHNIQUE_INCONNU", "Statut technique inconnu", "Unknown technical status", color="muted"),
+)
+
+_FIX_VALIDATOR = "Corriger le valideur de la facture sur Chorus Pro"
+
+_CIRCUIT_STATUSES = (
+    Status("A_VALIDER_1", "À valider (valideur 1)", "To be approved (approver 1)"),
+    Status("VALIDEE_1", "Validée (valideur 1)", "Approved (approver 1)"),
+    Status("REFUSEE_1", "Refusée (valideur 1)", "Refused (approver 1)", failure=True, color="danger"),
+    Status(
+        "ABSENCE_VALIDATION_1_HORS_DELAI",
+        "Absence de validation hors délai (valideur 1)",
+        "Not approved in time (approver 1)",
+        color="warning",
+    ),
+    Status("A_VALIDER_2", "À valider (valideur 2)", "To be approved (approver 2)"),
+    Status("VALIDEE_2", "Validée (valideur 2)", "Approved (approver 2)"),
+    Status("REFUSEE_2", "Refusée (valideur 2)", "Refused (approver 2)", failure=True, color="danger"),
+    Status(
+        "ABSENCE_VALIDATION_2_HORS_DELAI",
+        "Absence de validation hors délai (valideur 2)",
+        "Not approved in time (approver 2)",
+        color="warning",
+    ),
+    Status(
+        "ERREUR_FOURNISSEUR_SUR_VALIDEUR",
+        "Erreur du fournisseur sur le valideur",
+        "Supplier error on the approver",
+        supplier_action=True,
+        next_step_fr=_FIX_VALIDATOR,
+        next_step_en="Correct the invoice's approver on Chorus Pro",
+        color="warning",
+    ),
+    Status(
+        "ERREUR_COTRAITANT_SUR_VALIDEUR",
+        "Erreur du cotraitant sur le valideur",
+        "Co-contractor error on the approver",
+        color="warning",
+    ),
+    Status(
+        "ERREUR_FOURNISSEUR_SUR_MOE",
+        "Erreur du fournisseur sur la maîtrise d'œuvre",
+        "Supplier error on the project manager",
+        supplier_action=True,
+        next_step_fr=_FIX_VALIDATOR,
+        next_step_en="Correct the invoice's approver on Chorus Pro",
+        color="warning",
+    ),
+    Status(
+        "ERREUR_MOE_SUR_FOURNISSEUR",
+        "Erreur de la maîtrise d'œuvre sur le fournisseur",
+        "Project manager error on the supplier",
+        color="warning",
+    ),
+    Status(
+        "ERREUR_MOA_SUR_FOURNISSEUR",
+        "Erreur de la maîtrise d'ouvrage sur le fournisseur",
+        "Contracting authority error on the supplier",
+        color="warning",
+    ),
+    Status(
+        "ERREUR_FOURNISSEUR_SUR_MOA",
+        "Erreur du fournisseur sur la maîtrise d'ouvrage",
+        "Supplier error on the contracting authority",
+        supplier_action=True,
+        next_step_fr=_FIX_VALIDATOR,
+        next_step_en="Correct the invoice's approver on Chorus Pro",
+        color="warning",
+    ),
+    Status(
+        "ERREUR_MOE_SUR_MOA",
+        "Erreur de la maîtrise d'œuvre sur la maîtrise d'ouvrage",
+        "Project manager error on the contracting authority",
+        color="warning",
+    ),
+    Status("ERREUR_DESTINATAIRE_PD", "Erreur de destinataire (PD)", "Recipient error (PD)", color="warning"),
+    Status("ERREUR_DESTINATAIRE_EA", "Erreur de destinataire (EA)", "Recipient error (EA)", color="warning"),
+    Status("ERREUR_DE_MOE", "Erreur de maîtrise d'œuvre", "Project manager error", color="warning"),
+    Status("ERREUR_DE_MOA", "Erreur de maîtrise d'ouvrage", "Contracting authority error", color="warning"),
+)
+
+_WORKS_STATUSES = (
+    Status("ASSOCIEE", "Associée", "Associated"),
+    Status("EN_COURS_TRAITEMENT_PIVOT_S", "En cours de traitement (pivot)", "Being processed (pivot)"),
+    Status("A_VALIDER_MOE", "À valider par la maîtrise d'œuvre", "To be approved by the project manager"),
+    Status(
+        "REFUSEE_MOE",
+        "Refusée par la maîtrise d'œuvre",
+        "Refused by the project manager",
+        failure=True,
+        color="danger",
+    ),
+    Status(
+        "EN_ATTENTE_RECYCLAGE_FOURNISSEUR",
+        "En attente de recyclage par le fournisseur",
+        "Awaiting recycling by the supplier",
+        supplier_action=True,
+        next_step_fr=_RECYCLE,
+        next_step_en="Change the service, the legal commitment or the recipient of the invoice, "
+        "then recycle it on Chorus Pro",
+        color="warning",
+    ),
+    Status("NON_CONFORME", "Non conforme", "Not compliant", failure=True, color="danger"),
+    Status("A_ASSOCIER_MOE", "À associer par la maîtrise d'œuvre", "To be associated by the project manager"),
+    Status(
+        "MISE_A_DISPOSITION_MOE",
+        "Mise à disposition de la maîtrise d'œuvre",
+        "Made available to the project manager",
+    ),
+    Status(
+        "PRISE_EN_COMPTE_MOE", "Prise en compte par la maîtrise d'œuvre", "Taken over by the project manager"
+    ),
+    Status(
+        "A_ASSOCIER_MOA",
+        "À associer par la maîtrise d'ouvrage",
+        "To be associated by the contracting authority",
+    ),
+    Status(
+        "REFUSEE_MOA",
+        "Refusée par la maîtrise d'ouvrage",
+        "Refused by the contracting authority",
+        failure=True,
+        color="danger",
+    ),
+    Status("A_ASSOCIER_FOURNISSEUR", "À associer par le fournisseur", "To be associated by the supplier"),
+    Status("REFUSEE_FOURNISSEUR", "Refusée par le fournisseur", "Refused by the supplier", color="warning"),
+    Status(
+        "A_COMPLETER",
+        "À compléter",
+        "To be completed",
+        supplier_action=True,
+        next_step_fr=_COMPLETE,
+        next_step_en="Complete the invoice (attachments, comment) on Chorus Pro",
+        color="warning",
+    ),
+    Status("TRANSMISE_MOA", "Transmise à la maîtrise d'ouvrage", "Sent to the contracting authority"),
+    Status(
+        "REMPLACEE_PAR_A22",
+        "Remplacée par un projet de décompte général (A22)",
+        "Replaced by a general statement draft (A22)",
+        color="muted",
+    ),
+    Status("DUPLIQUE_APRES_REFUS", "Dupliquée après refus", "Duplicated after refusal", color="muted"),
+    Status(
+        "MISE_A_DISPOSITION_MOA",
+        "Mise à disposition de la maîtrise d'ouvrage",
+        "Made available to the contracting authority",
+    ),
+    Status(
+        "PRISE_EN_COMPTE_MOA",
+        "Prise en compte par la maîtrise d'ouvrage",
+        "Taken over by the contracting authority",
+    ),
+    # Only in the PGF client's list, not in the official swagger enum.
+    Status(
+        "ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE",
+        "Absence de validation de la maîtrise d'œuvre dans le délai",
+        "Not approved by the project manager in time",
+        color="warning",
+    ),
+)
+
+_INVOICE_STATUSES = _table(*_A1_STATUSES, *_CIRCUIT_STATUSES, *_WORKS_STATUSES)
+
+INVOICE_FINAL_STATUSES = frozenset(code for code, entry in _INVOICE_STATUSES.items() if entry.final)
+# MANDATEE ends the lifecycle only for buyers flagged statutMiseEnPaiementNestPasRemonte.
+FINAL_WHEN_PAYMENT_NOT_REPORTED = "MANDATEE"
+SUPPLIER_ACTION_STATUSES = frozenset(
+    code for code, entry in _INVOICE_STATUSES.items() if entry.supplier_action
+)
+
+
+def _unknown(code: str) -> Status:
+    return Status(code or "", code or "?", code or "?", color="muted", known=False)
+
+
+def flow_state(code: str) -> Status:
+    return _FLOW_STATES.get(code) or _unknown(code)
+
+
+def invoice_status(code: str) -> Status:
+    return _INVOICE_STATUSES.get(code) or _unknown(code)
+
+
+def is_final(code: str, payment_status_not_reported: bool = False) -> bool:
+    """Whether an invoice status ends the lifecycle (no more polling)."""
+    if payment_status_not_reported and code == FINAL_WHEN_PAYMENT_NOT_REPORTED:
+        return True
+    return code in INVOICE_FINAL_STATUSES
+
+
+def flow_selection() -> list[tuple[str, str]]:
+    return [(code, entry.label_en) for code, entry in _FLOW_STATES.items()]
+
+
+def invoice_selection() -> list[tuple[str, str]]:
+    return [(code, entry.label_en) for code, entry in _INVOICE_STATUSES.items()]
+
+
+def flow_states() -> tuple[Status, ...]:
+    return tuple(_FLOW_STATES.values())
+
+
+def invoice_statuses() -> tuple[Status, ...]:
+    return tuple(_INVOICE_STATUSES.values())

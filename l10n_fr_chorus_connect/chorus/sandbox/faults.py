@@ -1,0 +1,79 @@
+"""Fault injection: switched on through ``/_sandbox/faults``, consumed by the next matching calls.
+
+``route`` is an API operation (``"factures/v1/deposer/flux"``), ``"token"`` for the PISTE token
+endpoint, or ``"*"`` for any of them. Each call consumes at most one fault, oldest first; ``times``
+counts how many calls it hits (0 or less: until ``/_sandbox/faults/clear``).
+
+What each fault does:
+
+* ``timeout``: the call is processed and committed, then the answer is held ``delay`` seconds
+  (default :attr:`SandboxConfig.timeout_delay`, 35 s) — the client gives up first, and on a
+  deposit the outcome is unknown to it although Chorus has the flow. Released early on shutdown.
+* ``drop_after_accept``: processed and committed, then the socket is closed without an answer.
+* ``malformed_json``: processed and committed, then a truncated JSON body is sent with HTTP 200.
+* ``http_500`` / ``http_503``: gateway error, nothing processed.
+* ``rate_limit``: HTTP 429 with ``Retry-After: retry_after`` (default 2), nothing processed.
+* ``expire_token``: the bearer presented by this call is expired from now on: HTTP 401.
+* ``business_error_400``: HTTP 400 with ``{"codeRetour", "libelle"}`` (``code``/``libelle``
+  parameters), nothing processed.
+"""
+
+from __future__ import annotations
+
+import json
+
+TIMEOUT = "timeout"
+DROP_AFTER_ACCEPT = "drop_after_accept"
+HTTP_500 = "http_500"
+HTTP_503 = "http_503"
+RATE_LIMIT = "rate_limit"
+EXPIRE_TOKEN = "expire_token"
+MALFORMED_JSON = "malformed_json"
+BUSINESS_ERROR_400 = "business_error_400"
+FAULTS = (TIMEOUT, DROP_AFTER_ACCEPT, HTTP_500, HTTP_503, RATE_LIMIT, EXPIRE_TOKEN, MALFORMED_JSON, BUSINESS_ERROR_400)
+
+# Answered instead of processing the call.
+REFUSING = (HTTP_500, HTTP_503, RATE_LIMIT, BUSINESS_ERROR_400)
+# Applied after the call was processed and committed.
+AFTER_COMMIT = (TIMEOUT, DROP_AFTER_ACCEPT, MALFORMED_JSON)
+
+TOKEN_ROUTE = "token"
+ANY_ROUTE = "*"
+
+
+def add(db, route: str, fault: str, times: int = 1, **params) -> int:
+    if fault not in FAULTS:
+        raise ValueError(f"unknown fault {fault!r}; expected one of {', '.join(FAULTS)}")
+    cursor = db.execute(
+        "INSERT INTO faults (route, fault, remaining, params) VALUES (?, ?, ?, ?)",
+        (route or ANY_ROUTE, fault, int(times), json.dumps(params)),
+    )
+    return cursor.lastrowid
+
+
+def clear(db) -> None:
+    db.execute("DELETE FROM faults")
+
+
+def take(db, route: str):
+    """Consume the oldest fault matching ``route``: ``(fault, params)`` or ``(None, {})``."""
+    rows = db.execute(
+        "SELECT id, fault, remaining, params FROM faults WHERE route IN (?, ?) ORDER BY id", (route, ANY_ROUTE)
+    ).fetchall()
+    for row in rows:
+        if row["fault"] == EXPIRE_TOKEN and route == TOKEN_ROUTE:
+            continue
+        if row["remaining"] == 1:
+            db.execute("DELETE FROM faults WHERE id = ?", (row["id"],))
+        elif row["remaining"] > 1:
+            db.execute("UPDATE faults SET remaining = remaining - 1 WHERE id = ?", (row["id"],))
+        return row["fault"], json.loads(row["params"])
+    return None, {}
+
+
+def pending(db) -> list[dict]:
+    rows = db.execute("SELECT route, fault, remaining, params FROM faults ORDER BY id").fetchall()
+    return [
+        {"route": row["route"], "fault": row["fault"], "times": row["remaining"], **json.loads(row["params"])}
+        for row in rows
+    ]

@@ -1,0 +1,136 @@
+"""SQLite state of the sandbox, safe to share between threads and processes.
+
+A file database uses WAL, a busy timeout and ``BEGIN IMMEDIATE`` (every request writes at least its
+call counter), so Odoo workers in several processes see one consistent sandbox. ``":memory:"``
+keeps a single connection behind a lock: an in-memory database cannot be shared between
+connections without SQLite's shared cache, whose table locks ignore the busy timeout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import sqlite3
+import threading
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY, client_id TEXT NOT NULL, expires_at REAL NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS faults (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, route TEXT NOT NULL, fault TEXT NOT NULL,
+    remaining INTEGER NOT NULL, params TEXT NOT NULL DEFAULT '{}');
+CREATE TABLE IF NOT EXISTS stats (route TEXT PRIMARY KEY, calls INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS scenarios (invoice_number TEXT PRIMARY KEY, scenario TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS flows (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, number TEXT UNIQUE, supplier_siret TEXT NOT NULL,
+    file_name TEXT NOT NULL, syntax TEXT NOT NULL, interface_code TEXT NOT NULL,
+    deposited_at REAL NOT NULL, ready_at REAL NOT NULL, final_state TEXT NOT NULL,
+    invoice_errors TEXT NOT NULL DEFAULT '[]', technical_errors TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE IF NOT EXISTS invoices (
+    id INTEGER PRIMARY KEY, flow_id INTEGER NOT NULL REFERENCES flows(id), number TEXT NOT NULL,
+    supplier_siret TEXT NOT NULL, buyer_siret TEXT NOT NULL, service_code TEXT NOT NULL DEFAULT '',
+    engagement TEXT NOT NULL DEFAULT '', market TEXT NOT NULL DEFAULT '', type_code TEXT NOT NULL,
+    issue_date TEXT, amount_untaxed TEXT, amount_total TEXT, amount_due TEXT, currency TEXT,
+    scenario TEXT NOT NULL DEFAULT 'normal', integrated_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS invoices_supplier_number ON invoices (supplier_siret, number);
+CREATE INDEX IF NOT EXISTS invoices_flow ON invoices (flow_id);
+CREATE TABLE IF NOT EXISTS invoice_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, invoice_id INTEGER NOT NULL REFERENCES invoices(id),
+    status TEXT NOT NULL, at REAL NOT NULL, comment TEXT NOT NULL DEFAULT '', author TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS invoice_events_invoice ON invoice_events (invoice_id, at);
+CREATE TABLE IF NOT EXISTS orders (
+    id TEXT PRIMARY KEY, company_ref TEXT NOT NULL, pack_code TEXT NOT NULL, tokens INTEGER NOT NULL,
+    amount TEXT NOT NULL, currency TEXT NOT NULL, status TEXT NOT NULL, created_at REAL NOT NULL,
+    paid_at REAL, voucher TEXT);
+"""
+
+STATE_TABLES = ("tokens", "faults", "stats", "scenarios", "invoice_events", "invoices", "flows", "orders")
+
+
+class Store:
+    """Hands out one transaction at a time per connection: ``with store.write() as db: ...``."""
+
+    def __init__(self, db_path: str = ":memory:", *, busy_timeout: float = 30.0):
+        self.db_path = db_path
+        self.busy_timeout = busy_timeout
+        self._memory = db_path in ("", ":memory:")
+        self._lock = threading.RLock() if self._memory else None
+        self._pool: queue.LifoQueue = queue.LifoQueue()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
+        self._shared = self._connect() if self._memory else None
+        self._create_schema()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            ":memory:" if self._memory else self.db_path,
+            timeout=self.busy_timeout,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+        if not self._memory:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        with self._all_lock:
+            self._all.append(conn)
+        return conn
+
+    def _create_schema(self) -> None:
+        with self.write() as db:
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+
+    @contextlib.contextmanager
+    def _connection(self):
+        if self._memory:
+            with self._lock:
+                yield self._shared
+            return
+        try:
+            conn = self._pool.get_nowait()
+        except queue.Empty:
+            conn = self._connect()
+        try:
+            yield conn
+        finally:
+            self._pool.put(conn)
+
+    @contextlib.contextmanager
+    def write(self):
+        """A ``BEGIN IMMEDIATE`` transaction, committed on success, rolled back on error."""
+        with self._connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def wipe(self, db) -> None:
+        for table in STATE_TABLES:
+            db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        db.execute("DELETE FROM sqlite_sequence WHERE name IN ('faults', 'flows', 'invoice_events')")
+
+    def close(self) -> None:
+        with self._all_lock:
+            for conn in self._all:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
+            self._all.clear()
+
+
+def get_setting(db, key: str, default=None):
+    row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return row["value"] if row else default
+
+
+def set_setting(db, key: str, value) -> None:
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, str(value)),
+    )

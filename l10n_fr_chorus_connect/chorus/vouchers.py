@@ -1,0 +1,118 @@
+"""Token vouchers: what the token vendor signs when a pack is paid, and how the addon checks it.
+
+A voucher is ``{"payload": {...}, "signature": "<base64>"}``. The signature is Ed25519 over the
+*canonical* payload: JSON with sorted keys, no spaces, UTF-8 (so both sides sign the same bytes
+whatever the JSON library). The payload carries exactly :data:`PAYLOAD_FIELDS`.
+
+>>> voucher = sign_voucher(SANDBOX_VENDOR_PRIVATE_KEY, {
+...     "voucher_id": "v-1", "order_id": "o-1", "company_ref": "acme", "pack_code": "pack_200",
+...     "tokens": 200, "issued_at": "2026-01-01T00:00:00+00:00", "environment": "sandbox"})
+>>> verify_voucher(SANDBOX_VENDOR_PUBLIC_KEY, voucher)["tokens"]
+200
+>>> voucher["payload"]["tokens"] = 2000
+>>> verify_voucher(SANDBOX_VENDOR_PUBLIC_KEY, voucher)
+Traceback (most recent call last):
+...
+chorus.vouchers.InvalidVoucher: the voucher signature does not match its content
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+PAYLOAD_FIELDS = ("voucher_id", "order_id", "company_ref", "pack_code", "tokens", "issued_at", "environment")
+
+# The sandbox vendor's key is derived from a public constant on purpose: anyone can mint sandbox
+# vouchers, which is why the addon trusts this key only for companies in sandbox mode.
+SANDBOX_VENDOR_PRIVATE_KEY = Ed25519PrivateKey.from_private_bytes(
+    hashlib.sha256(b"l10n_fr_chorus_connect sandbox vendor").digest()
+)
+
+# The production vendor service holds the matching private key; it never was in this repository.
+PRODUCTION_VENDOR_PUBLIC_KEY = "f0XHJ4w0oquQ3sSb/yvEpeJy5PR7YshcXQcR8TVXybk="
+
+
+class InvalidVoucher(ValueError):
+    """The voucher is malformed, forged, tampered with, or signed by another key."""
+
+
+def public_key_b64(private_key: Ed25519PrivateKey) -> str:
+    """Base64 of the raw 32-byte public key matching ``private_key``."""
+    raw = private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
+
+
+SANDBOX_VENDOR_PUBLIC_KEY = public_key_b64(SANDBOX_VENDOR_PRIVATE_KEY)
+
+
+def canonical_payload(payload: dict) -> bytes:
+    """The exact bytes that are signed: sorted keys, no spaces, UTF-8."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _check_payload(payload) -> None:
+    if not isinstance(payload, dict):
+        raise InvalidVoucher("the voucher payload is not an object")
+    if set(payload) != set(PAYLOAD_FIELDS):
+        raise InvalidVoucher(f"the voucher payload must hold exactly {', '.join(PAYLOAD_FIELDS)}")
+    tokens = payload["tokens"]
+    if isinstance(tokens, bool) or not isinstance(tokens, int) or tokens <= 0:
+        raise InvalidVoucher("the voucher token count must be a positive integer")
+    for key in PAYLOAD_FIELDS:
+        if key != "tokens" and (not isinstance(payload[key], str) or not payload[key]):
+            raise InvalidVoucher(f"the voucher field {key} must be a non-empty string")
+
+
+def _private_key(key) -> Ed25519PrivateKey:
+    if isinstance(key, Ed25519PrivateKey):
+        return key
+    if isinstance(key, str):
+        key = base64.b64decode(key)
+    return Ed25519PrivateKey.from_private_bytes(bytes(key))
+
+
+def sign_voucher(private_key, payload: dict) -> dict:
+    """Sign ``payload`` (vendor side). ``private_key``: key object, 32 raw bytes or their base64."""
+    _check_payload(payload)
+    signature = _private_key(private_key).sign(canonical_payload(payload))
+    return {"payload": dict(payload), "signature": base64.b64encode(signature).decode("ascii")}
+
+
+def _load_public_key(public_key_b64_value: str) -> Ed25519PublicKey:
+    try:
+        raw = base64.b64decode(public_key_b64_value, validate=True)
+        return Ed25519PublicKey.from_public_bytes(raw)
+    except (binascii.Error, ValueError, TypeError) as err:
+        raise InvalidVoucher("the vendor public key is not a base64 Ed25519 key") from err
+
+
+def verify_voucher(public_key_b64_value: str, voucher) -> dict:
+    """Return the payload of ``voucher`` (dict or JSON text) if ``public_key_b64_value`` signed it.
+
+    Raises :class:`InvalidVoucher` otherwise; never returns an unchecked payload.
+    """
+    if isinstance(voucher, (str, bytes)):
+        try:
+            voucher = json.loads(voucher)
+        except ValueError as err:
+            raise InvalidVoucher("the voucher is not JSON") from err
+    if not isinstance(voucher, dict) or set(voucher) != {"payload", "signature"}:
+        raise InvalidVoucher("a voucher holds exactly a payload and a signature")
+    payload = voucher["payload"]
+    _check_payload(payload)
+    try:
+        signature = base64.b64decode(voucher["signature"], validate=True)
+    except (binascii.Error, ValueError, TypeError) as err:
+        raise InvalidVoucher("the voucher signature is not base64") from err
+    try:
+        _load_public_key(public_key_b64_value).verify(signature, canonical_payload(payload))
+    except InvalidSignature as err:
+        raise InvalidVoucher("the voucher signature does not match its content") from err
+    return dict(payload)
