@@ -109,12 +109,22 @@ def build_cii_xml(
     _el(line_tax, "ram:TypeCode", "VAT")
     _el(line_tax, "ram:CategoryCode", "S")
     _el(line_tax, "ram:RateApplicablePercent", vat_rate)
-    _el(_el(settlement_line, "ram:SpecifiedTradeSettlementLineMonetarySummation"), "ram:LineTotalAmount", amount_untaxed)
+    _el(
+        _el(settlement_line, "ram:SpecifiedTradeSettlementLineMonetarySummation"),
+        "ram:LineTotalAmount",
+        amount_untaxed,
+    )
 
     agreement = _el(transaction, "ram:ApplicableHeaderTradeAgreement")
     if service_code:
         _el(agreement, "ram:BuyerReference", service_code)
-    _party(agreement, "ram:SellerTradeParty", seller_siret, _NAMES.get(seller_siret, "FOURNISSEUR INCONNU"), vat="FR62732829320")
+    _party(
+        agreement,
+        "ram:SellerTradeParty",
+        seller_siret,
+        _NAMES.get(seller_siret, "FOURNISSEUR INCONNU"),
+        vat="FR62732829320",
+    )
     _party(agreement, "ram:BuyerTradeParty", buyer_siret, _NAMES.get(buyer_siret, "DESTINATAIRE INCONNU"))
     if engagement:
         _el(_el(agreement, "ram:BuyerOrderReferencedDocument"), "ram:IssuerAssignedID", engagement)

@@ -15,7 +15,9 @@ def account_header(login: str = seed.TECHNICAL_LOGIN, password: str = seed.TECHN
 
 
 class ChorusSession:
-    def __init__(self, base_url: str, *, login: str = seed.TECHNICAL_LOGIN, password: str = seed.TECHNICAL_PASSWORD):
+    def __init__(
+        self, base_url: str, *, login: str = seed.TECHNICAL_LOGIN, password: str = seed.TECHNICAL_PASSWORD
+    ):
         self.base_url = base_url
         self.http = requests.Session()
         self.account = account_header(login, password)
@@ -24,10 +26,17 @@ class ChorusSession:
     def close(self):
         self.http.close()
 
-    def fetch_token(self, client_id=seed.PISTE_CLIENT_ID, client_secret=seed.PISTE_CLIENT_SECRET) -> requests.Response:
+    def fetch_token(
+        self, client_id=seed.PISTE_CLIENT_ID, client_secret=seed.PISTE_CLIENT_SECRET
+    ) -> requests.Response:
         return self.http.post(
             f"{self.base_url}/api/oauth/token",
-            data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret, "scope": "openid"},
+            data={
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "scope": "openid",
+            },
             timeout=10,
         )
 
@@ -51,11 +60,17 @@ class ChorusSession:
         headers.update(extra)
         return headers
 
-    def post(self, operation: str, body: dict | None = None, *, timeout: float = 10, headers=None) -> requests.Response:
+    def post(
+        self, operation: str, body: dict | None = None, *, timeout: float = 10, headers=None
+    ) -> requests.Response:
         """POST ``body``; with default headers, an expired token is renewed once (as a real client does)."""
         url = f"{self.base_url}/cpro/{operation}"
         answer = self.http.post(url, json=body or {}, headers=headers or self.headers(), timeout=timeout)
-        if headers is None and answer.status_code == 401 and "invalid_token" in answer.headers.get("WWW-Authenticate", ""):
+        if (
+            headers is None
+            and answer.status_code == 401
+            and "invalid_token" in answer.headers.get("WWW-Authenticate", "")
+        ):
             self.renew()
             answer = self.http.post(url, json=body or {}, headers=self.headers(), timeout=timeout)
         return answer
@@ -65,7 +80,9 @@ class ChorusSession:
         assert answer.status_code == 200, (answer.status_code, answer.text)
         return answer.json()
 
-    def deposit_answer(self, content: bytes, filename: str = "facture.pdf", syntax: str = SYNTAX_FACTURX) -> dict:
+    def deposit_answer(
+        self, content: bytes, filename: str = "facture.pdf", syntax: str = SYNTAX_FACTURX
+    ) -> dict:
         body = {
             "fichierFlux": base64.b64encode(content).decode("ascii"),
             "nomFichier": filename,

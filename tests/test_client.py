@@ -510,6 +510,12 @@ def test_malformed_json_on_deposit_is_an_unknown_outcome(client, sandbox):
     assert caught.value.outcome_unknown
 
 
+def test_health_check_says_false_when_the_api_is_unwell(client, sandbox):
+    inject(sandbox, "transverses/v1/health-check", "http_503")
+    assert client.health_check() is False
+    assert client.health_check() is True
+
+
 def test_fault_on_every_route(client, sandbox):
     inject(sandbox, "*", "http_500", times=2)
     with pytest.raises(ServerError):

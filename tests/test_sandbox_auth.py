@@ -21,7 +21,11 @@ def test_token_answers_like_piste(sandbox_session):
 
 
 def test_token_refuses_bad_client_with_400_invalid_client(sandbox_session):
-    for client_id, secret in (("nobody", seed.PISTE_CLIENT_SECRET), (seed.PISTE_CLIENT_ID, "wrong"), ("", "")):
+    for client_id, secret in (
+        ("nobody", seed.PISTE_CLIENT_SECRET),
+        (seed.PISTE_CLIENT_ID, "wrong"),
+        ("", ""),
+    ):
         answer = sandbox_session.fetch_token(client_id, secret)
         assert answer.status_code == 400
         assert answer.json()["error"] == "invalid_client"

@@ -43,7 +43,9 @@ def test_unknown_siret_finds_nothing(sandbox_session):
 
 def test_private_structures_follow_restreindre(sandbox_session):
     assert len(find(sandbox_session, seed.SUPPLIER_SIRET)["listeStructures"]) == 1  # our own
-    everything = sandbox_session.call("structures/v1/rechercher", {"structure": {}, "parametres": {"nbResultatsParPage": 100}})
+    everything = sandbox_session.call(
+        "structures/v1/rechercher", {"structure": {}, "parametres": {"nbResultatsParPage": 100}}
+    )
     assert everything["parametresRetour"]["total"] == len(seed.STRUCTURES)
     public = sandbox_session.call("structures/v1/rechercher", {"structure": {"typeStructure": "PUBLIQUE"}})
     assert public["parametresRetour"]["total"] == len(seed.STRUCTURES) - 1
@@ -64,7 +66,9 @@ def structure_id(siret_value):
     ],
 )
 def test_structure_parameters_say_the_requirement(sandbox_session, siret_value, service, engagement, either):
-    answer = sandbox_session.call("structures/v1/consulter", {"idStructureCPP": structure_id(siret_value), "codeLangue": "fr"})
+    answer = sandbox_session.call(
+        "structures/v1/consulter", {"idStructureCPP": structure_id(siret_value), "codeLangue": "fr"}
+    )
     assert answer["codeRetour"] == 0
     flags = answer["parametres"]
     assert flags["codeServiceDoitEtreRenseigne"] is service
@@ -75,7 +79,9 @@ def test_structure_parameters_say_the_requirement(sandbox_session, siret_value, 
 
 
 def test_school_does_not_report_payment(sandbox_session):
-    answer = sandbox_session.call("structures/v1/consulter", {"idStructureCPP": structure_id(seed.BUYER_SCHOOL_SIRET)})
+    answer = sandbox_session.call(
+        "structures/v1/consulter", {"idStructureCPP": structure_id(seed.BUYER_SCHOOL_SIRET)}
+    )
     assert answer["parametres"]["statutMiseEnPaiementNestPasRemonte"] is True
 
 
@@ -99,7 +105,10 @@ def test_ministry_services_span_several_pages(sandbox_session):
     for page in (1, 2, 3):
         answer = sandbox_session.call(
             "structures/v1/rechercher/services",
-            {"idStructure": ministry, "parametresRechercherServicesStructure": {"pageResultatDemandee": page}},
+            {
+                "idStructure": ministry,
+                "parametresRechercherServicesStructure": {"pageResultatDemandee": page},
+            },
         )
         codes += [service["codeService"] for service in answer["listeServices"]]
     assert len(set(codes)) == 30
@@ -110,18 +119,27 @@ def test_ministry_services_span_several_pages(sandbox_session):
     )
     inactive = [s["codeService"] for s in big["listeServices"] if not s["estActif"]]
     assert inactive == ["MIN-ANCIEN-01", "MIN-ANCIEN-02"]
-    assert set(big["listeServices"][0]) >= {"idService", "codeService", "libelleService", "estActif", "dateDbtService"}
+    assert set(big["listeServices"][0]) >= {
+        "idService",
+        "codeService",
+        "libelleService",
+        "estActif",
+        "dateDbtService",
+    }
 
 
 def test_service_details_say_when_an_engagement_is_needed(sandbox_session):
     hospital = next(s for s in seed.STRUCTURES if s.siret == seed.BUYER_HOSPITAL_SIRET)
     for service in hospital.services:
         answer = sandbox_session.call(
-            "structures/v1/consulter/service", {"idStructure": hospital.structure_id, "idService": service.service_id}
+            "structures/v1/consulter/service",
+            {"idStructure": hospital.structure_id, "idService": service.service_id},
         )
         assert answer["informationsGenerales"]["codeService"] == service.code
         assert answer["parametres"]["numeroEngagement"] is (service.code == "SERV-PHARMA")
-    missing = sandbox_session.call("structures/v1/consulter/service", {"idStructure": hospital.structure_id, "idService": 1})
+    missing = sandbox_session.call(
+        "structures/v1/consulter/service", {"idStructure": hospital.structure_id, "idService": 1}
+    )
     assert missing["codeRetour"] != 0
 
 
@@ -137,7 +155,10 @@ def test_engagement_search(sandbox_session):
     body["numeroEngagementJuridique"] = "EJ-NOPE"
     assert sandbox_session.call("engagementsJuridiques/v1/rechercher", body)["listeEngagementJuridique"] == []
     body["numeroEngagementJuridique"] = ""
-    assert len(sandbox_session.call("engagementsJuridiques/v1/rechercher", body)["listeEngagementJuridique"]) == 3
+    assert (
+        len(sandbox_session.call("engagementsJuridiques/v1/rechercher", body)["listeEngagementJuridique"])
+        == 3
+    )
 
 
 def test_supplier_structures_and_bank_accounts(sandbox_session):
@@ -148,9 +169,9 @@ def test_supplier_structures_and_bank_accounts(sandbox_session):
         "typeIdentifiant": "SIRET",
         "designationStructure": seed.SUPPLIER_NAME,
     }
-    [bank] = sandbox_session.call("transverses/v1/recuperer/coordbanc/valides", {"idStructure": own["idStructureCPP"]})[
-        "listeCoordonneeBancaire"
-    ]
+    [bank] = sandbox_session.call(
+        "transverses/v1/recuperer/coordbanc/valides", {"idStructure": own["idStructureCPP"]}
+    )["listeCoordonneeBancaire"]
     assert bank["idCoordonneeBancaire"] == seed.SUPPLIER_BANK_ACCOUNT_ID
     assert bank["iban"] == seed.SUPPLIER_IBAN
     other = sandbox_session.call("transverses/v1/recuperer/coordbanc/valides", {"idStructure": 25783752})

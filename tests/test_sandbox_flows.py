@@ -96,12 +96,16 @@ def test_pdf_without_factur_x_xml_is_irreceivable(sandbox, sandbox_session):
 
 
 def test_syntax_must_match_the_file(sandbox, sandbox_session):
-    error = _rejected_technically(sandbox, sandbox_session, samples.build_cii_xml("FAC-X"), "f.xml", SYNTAX_FACTURX)
+    error = _rejected_technically(
+        sandbox, sandbox_session, samples.build_cii_xml("FAC-X"), "f.xml", SYNTAX_FACTURX
+    )
     assert "IN_DP_E2_CII_FACTURX" in error["libelleErreur"]
 
 
 def test_unsimulated_syntax_is_irreceivable(sandbox, sandbox_session):
-    _rejected_technically(sandbox, sandbox_session, samples.build_cii_xml("FAC-U"), "f.xml", "IN_DP_E1_UBL_INVOICE")
+    _rejected_technically(
+        sandbox, sandbox_session, samples.build_cii_xml("FAC-U"), "f.xml", "IN_DP_E1_UBL_INVOICE"
+    )
 
 
 def test_cii_xml_flow_is_integrated(sandbox, sandbox_session):

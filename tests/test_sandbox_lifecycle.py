@@ -56,7 +56,9 @@ def test_normal_lifecycle_walks_to_payment_one_step_per_delay(sandbox, sandbox_s
         "MANDATEE",
         "MISE_EN_PAIEMENT",
     ]
-    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", entry["histoStatutDatePassage"]) for entry in entries)
+    assert all(
+        re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", entry["histoStatutDatePassage"]) for entry in entries
+    )
     assert all(isinstance(entry["histoStatutId"], int) for entry in entries)
     assert history["historiquesDesStatuts"]["totalHistoStatut"] == 4
 
@@ -157,12 +159,17 @@ def test_history_is_paginated(sandbox, sandbox_session, deposit_one):
     sandbox.control.advance(60)
     page = sandbox_session.history(
         chorus_id,
-        paramRechercheHistoStatuts={"pageResultatDemandeeListeHistoStatut": 2, "nbResultatsParPageListeHistoStatut": 3},
+        paramRechercheHistoStatuts={
+            "pageResultatDemandeeListeHistoStatut": 2,
+            "nbResultatsParPageListeHistoStatut": 3,
+        },
     )["historiquesDesStatuts"]
     assert [entry["histoStatutCode"] for entry in page["histoStatut"]] == ["MISE_EN_PAIEMENT"]
     assert (page["pageCouranteHistoStatut"], page["pagesHistoStatut"]) == (2, 2)
     assert (page["nbResultatsParPageHistoStatut"], page["totalHistoStatut"]) == (3, 4)
-    newest_first = sandbox_session.history(chorus_id, paramRechercheHistoStatuts={"triSensListeHistoStatut": "Descendant"})
+    newest_first = sandbox_session.history(
+        chorus_id, paramRechercheHistoStatuts={"triSensListeHistoStatut": "Descendant"}
+    )
     assert newest_first["historiquesDesStatuts"]["histoStatut"][0]["histoStatutCode"] == "MISE_EN_PAIEMENT"
 
 

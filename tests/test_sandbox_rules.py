@@ -1,4 +1,4 @@
-"""Chorus Pro integration rules: each rejected invoice lands in ``listeErreurDP`` with a real-style message."""
+"""Chorus Pro integration rules: each rejected invoice is in ``listeErreurDP`` with a real-style message."""
 
 import facturx_samples as samples
 import pytest
@@ -22,14 +22,15 @@ def integrate(sandbox, sandbox_session):
     return run
 
 
-EJ = "FichierXml.SupplyChainTradeTransaction.ApplicableHeaderTradeAgreement.BuyerOrderReferencedDocument.IssuerAssignedID.value"
-SERVICE = "FichierXml.SupplyChainTradeTransaction.ApplicableHeaderTradeAgreement.BuyerReference.value"
+AGREEMENT = "FichierXml.SupplyChainTradeTransaction.ApplicableHeaderTradeAgreement"
+EJ = f"{AGREEMENT}.BuyerOrderReferencedDocument.IssuerAssignedID.value"
+SERVICE = f"{AGREEMENT}.BuyerReference.value"
 
 REJECTIONS = {
     "unknown buyer": (
         {"buyer_siret": "12345678200010"},
-        "L'identifiant destinataire de la demande de paiement (balise : FichierXml.SupplyChainTradeTransaction"
-        ".ApplicableHeaderTradeAgreement.BuyerTradeParty.SpecifiedLegalOrganization.ID.value) n'est pas reference",
+        "L'identifiant destinataire de la demande de paiement (balise : "
+        f"{AGREEMENT}.BuyerTradeParty.SpecifiedLegalOrganization.ID.value) n'est pas reference",
     ),
     "inactive buyer": ({"buyer_siret": seed.BUYER_INACTIVE_SIRET}, "n'est pas active"),
     "private buyer": ({"buyer_siret": seed.SUPPLIER_SIRET}, "n'est pas une structure publique"),
@@ -83,8 +84,8 @@ REJECTIONS = {
     "transfer without iban": ({"payment_means": "30", "iban": ""}, "IBANID.value est obligatoire"),
     "unknown supplier": (
         {"seller_siret": "12345678200010"},
-        "L'identifiant fournisseur de la demande de paiement (balise : FichierXml.SupplyChainTradeTransaction"
-        ".ApplicableHeaderTradeAgreement.SellerTradeParty.SpecifiedLegalOrganization.ID.value) n'est pas reference",
+        "L'identifiant fournisseur de la demande de paiement (balise : "
+        f"{AGREEMENT}.SellerTradeParty.SpecifiedLegalOrganization.ID.value) n'est pas reference",
     ),
     "supplier of another account": (
         {"seller_siret": seed.BUYER_PLAIN_SIRET},
@@ -102,15 +103,27 @@ def test_rule_rejects_invoice(integrate, invoice, message):
 
 ACCEPTED = {
     "plain buyer, no routing": {},
-    "service buyer with active service": {"buyer_siret": seed.BUYER_COMMUNE_SIRET, "service_code": "SERV-COMPTA"},
-    "engagement buyer": {"buyer_siret": seed.BUYER_PUBLIC_BODY_SIRET, "engagement": seed.ENGAGEMENT_PUBLIC_BODY},
+    "service buyer with active service": {
+        "buyer_siret": seed.BUYER_COMMUNE_SIRET,
+        "service_code": "SERV-COMPTA",
+    },
+    "engagement buyer": {
+        "buyer_siret": seed.BUYER_PUBLIC_BODY_SIRET,
+        "engagement": seed.ENGAGEMENT_PUBLIC_BODY,
+    },
     "service and engagement": {
         "buyer_siret": seed.BUYER_MINISTRY_SIRET,
         "service_code": "MIN-SERV-27",
         "engagement": seed.ENGAGEMENT_MINISTRY,
     },
-    "service or engagement: engagement only": {"buyer_siret": seed.BUYER_HOSPITAL_SIRET, "engagement": "1300012345"},
-    "service or engagement: plain service only": {"buyer_siret": seed.BUYER_HOSPITAL_SIRET, "service_code": "SERV-TECH"},
+    "service or engagement: engagement only": {
+        "buyer_siret": seed.BUYER_HOSPITAL_SIRET,
+        "engagement": "1300012345",
+    },
+    "service or engagement: plain service only": {
+        "buyer_siret": seed.BUYER_HOSPITAL_SIRET,
+        "service_code": "SERV-TECH",
+    },
     "service needing engagement, given": {
         "buyer_siret": seed.BUYER_HOSPITAL_SIRET,
         "service_code": "SERV-PHARMA",
@@ -138,7 +151,10 @@ def test_number_already_accepted_for_this_supplier_is_rejected(integrate):
     assert integrate(number="FAC-DUP") == ("IN_INTEGRE", None)
     state, error = integrate(number="FAC-DUP")
     assert state == "IN_REJETE"
-    assert "Le numero de facture FAC-DUP (balise : FichierXml.ExchangedDocument.ID.value) a deja ete utilise" in error
+    assert (
+        "Le numero de facture FAC-DUP (balise : FichierXml.ExchangedDocument.ID.value) a deja ete utilise"
+        in error
+    )
 
 
 def test_rejected_number_can_be_deposited_again(integrate):

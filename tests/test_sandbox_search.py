@@ -19,11 +19,18 @@ def batch_of_25(sandbox, sandbox_session):
 def test_search_pages_by_ten_by_default(sandbox_session, batch_of_25):
     answer = sandbox_session.search(numeroFluxDepot=batch_of_25)
     assert answer["codeRetour"] == 0
-    assert answer["parametresRetour"] == {"pageCourante": 1, "pages": 3, "nbResultatsParPage": 10, "total": 25}
+    assert answer["parametresRetour"] == {
+        "pageCourante": 1,
+        "pages": 3,
+        "nbResultatsParPage": 10,
+        "total": 25,
+    }
     assert len(answer["listeFactures"]) == 10
     seen = []
     for page in (1, 2, 3):
-        answer = sandbox_session.search(numeroFluxDepot=batch_of_25, rechercheFactureParFournisseur={"pageResultatDemandee": page})
+        answer = sandbox_session.search(
+            numeroFluxDepot=batch_of_25, rechercheFactureParFournisseur={"pageResultatDemandee": page}
+        )
         assert answer["parametresRetour"]["pageCourante"] == page
         seen += [invoice["numeroFacture"] for invoice in answer["listeFactures"]]
     assert sorted(seen) == [f"LOT-{n:02d}" for n in range(25)]
@@ -40,12 +47,21 @@ def test_search_honours_page_size_and_sort(sandbox_session, batch_of_25):
             "triSens": "Descendant",
         },
     )
-    assert answer["parametresRetour"] == {"pageCourante": 2, "pages": 2, "nbResultatsParPage": 20, "total": 25}
-    assert [invoice["numeroFacture"] for invoice in answer["listeFactures"]] == [f"LOT-{n:02d}" for n in range(4, -1, -1)]
+    assert answer["parametresRetour"] == {
+        "pageCourante": 2,
+        "pages": 2,
+        "nbResultatsParPage": 20,
+        "total": 25,
+    }
+    assert [invoice["numeroFacture"] for invoice in answer["listeFactures"]] == [
+        f"LOT-{n:02d}" for n in range(4, -1, -1)
+    ]
 
 
 def test_page_beyond_the_last_is_empty(sandbox_session, batch_of_25):
-    answer = sandbox_session.search(numeroFluxDepot=batch_of_25, rechercheFactureParFournisseur={"pageResultatDemandee": 9})
+    answer = sandbox_session.search(
+        numeroFluxDepot=batch_of_25, rechercheFactureParFournisseur={"pageResultatDemandee": 9}
+    )
     assert answer["listeFactures"] == []
     assert answer["parametresRetour"]["pages"] == 3
 
@@ -72,7 +88,12 @@ def test_search_item_shape(sandbox, sandbox_session):
     assert item["numeroFluxDepot"] == flow
     assert item["typeFacture"] == "FACTURE"
     assert item["dateFacture"] == "2026-11-20"
-    assert (item["montantHT"], item["montantTTC"], item["montantAPayer"], item["devise"]) == (1000.0, 1200.0, 1200.0, "EUR")
+    assert (item["montantHT"], item["montantTTC"], item["montantAPayer"], item["devise"]) == (
+        1000.0,
+        1200.0,
+        1200.0,
+        "EUR",
+    )
     assert item["codeDestinataire"] == seed.BUYER_MINISTRY_SIRET
     assert item["codeServiceExecutant"] == "MIN-SERV-03"
     assert item["numeroBonCommande"] == seed.ENGAGEMENT_MINISTRY
@@ -94,7 +115,9 @@ def test_filter_by_number_status_and_type(sandbox, sandbox_session):
     assert [i["numeroFacture"] for i in sandbox_session.invoices(numeroFacture="F-1")] == ["F-1"]
     suspended = sandbox_session.invoices(statutCourant=["SUSPENDUE"])
     assert [i["numeroFacture"] for i in suspended] == ["F-2"]
-    assert sorted(i["numeroFacture"] for i in sandbox_session.invoices(statutCourant=["SUSPENDUE", "MANDATEE"])) == [
+    assert sorted(
+        i["numeroFacture"] for i in sandbox_session.invoices(statutCourant=["SUSPENDUE", "MANDATEE"])
+    ) == [
         "AV-1",
         "F-1",
         "F-2",
@@ -104,7 +127,10 @@ def test_filter_by_number_status_and_type(sandbox, sandbox_session):
 
 def test_filter_changed_since(sandbox, sandbox_session):
     sandbox.control.scenario("STILL", "suspended")
-    batch = {"a.pdf": samples.build_facturx_pdf(number="MOVING"), "b.pdf": samples.build_facturx_pdf(number="STILL")}
+    batch = {
+        "a.pdf": samples.build_facturx_pdf(number="MOVING"),
+        "b.pdf": samples.build_facturx_pdf(number="STILL"),
+    }
     sandbox_session.deposit(samples.build_tar_gz(batch), "lot.tar.gz")
     sandbox.control.advance(2 + 6)  # both moved: MOVING to MANDATEE, STILL to SUSPENDUE
     mark = sandbox.control.now()["now"]
@@ -124,9 +150,14 @@ def test_filter_deposit_period(sandbox, sandbox_session):
     sandbox.control.advance(2)
     today = datetime.date.fromisoformat(sandbox.control.now()["now"][:10])
     yesterday = (today - datetime.timedelta(days=1)).isoformat()
-    assert [i["numeroFacture"] for i in sandbox_session.invoices(periodeDateDepotDu=today.isoformat())] == ["NEW"]
+    assert [i["numeroFacture"] for i in sandbox_session.invoices(periodeDateDepotDu=today.isoformat())] == [
+        "NEW"
+    ]
     assert [i["numeroFacture"] for i in sandbox_session.invoices(periodeDateDepotAu=yesterday)] == ["OLD"]
-    both = sandbox_session.invoices(periodeDateDepotDu=(today - datetime.timedelta(days=5)).isoformat(), periodeDateDepotAu=today.isoformat())
+    both = sandbox_session.invoices(
+        periodeDateDepotDu=(today - datetime.timedelta(days=5)).isoformat(),
+        periodeDateDepotAu=today.isoformat(),
+    )
     assert len(both) == 2
 
 

@@ -441,12 +441,11 @@ def _failed_before_sending(exc: requests.exceptions.ConnectionError) -> bool:
 
 
 def _retry_after(value) -> float | None:
+    """Seconds from a Retry-After header: a number, or an HTTP date."""
     if not value:
         return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
+    if value.strip().replace(".", "", 1).isdigit():
+        return float(value)
     try:
         moment = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

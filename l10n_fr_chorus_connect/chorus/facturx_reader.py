@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import importlib
+import importlib.machinery
 import io
 import logging
+import sys
 import tarfile
 import zipfile
 from dataclasses import dataclass
@@ -44,7 +47,7 @@ _SETTLEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettleme
 _SUMMATION = f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(Exception):  # noqa: N818 - stdnum style, like InvalidVoucher
     """The file cannot be read as invoices; ``code`` goes to ``listeErreurTechnique.codeErreur``."""
 
     def __init__(self, message: str, *, code: str = ERR_FORMAT, member: str = ""):
@@ -126,25 +129,42 @@ def read_invoices(content: bytes, filename: str = "", *, check_xsd: bool = True)
     )
 
 
+def _facturx():
+    """The ``facturx`` module, imported on first use (also from inside an Odoo worker).
+
+    An import hook may leave ``stdnum`` with a loader that cannot read package resources, and
+    ``facturx`` needs ``stdnum.iban``'s data file ("Can't open orphan path", odoo/odoo#275302);
+    a plain ``SourceFileLoader`` restores it. Harmless elsewhere.
+    """
+    if "facturx" not in sys.modules:
+        import stdnum
+
+        if not hasattr(stdnum.__spec__.loader, "get_resource_reader"):
+            stdnum.__spec__.loader = importlib.machinery.SourceFileLoader(stdnum.__name__, stdnum.__file__)
+    return importlib.import_module("facturx")
+
+
 def xml_from_pdf(content: bytes, name: str = "") -> bytes:
     """The Factur-X XML embedded in a PDF (no XSD check here: the caller reports it precisely)."""
-    import facturx  # noqa: PLC0415 - heavy import, only needed when a PDF is deposited
-
+    facturx = _facturx()
     try:
         _filename, xml_bytes = facturx.get_xml_from_pdf(content, check_xsd=False)
     except Exception as err:  # pypdf raises many unrelated types on a broken PDF
-        raise UnreadableFile(f"Le fichier PDF {name} est illisible : {err}", code=ERR_FORMAT, member=name) from err
+        raise UnreadableFile(
+            f"Le fichier PDF {name} est illisible : {err}", code=ERR_FORMAT, member=name
+        ) from err
     if not xml_bytes:
         raise UnreadableFile(
-            f"Le PDF {name} ne contient pas de fichier XML Factur-X (factur-x.xml).", code=ERR_NO_XML, member=name
+            f"Le PDF {name} ne contient pas de fichier XML Factur-X (factur-x.xml).",
+            code=ERR_NO_XML,
+            member=name,
         )
     return xml_bytes
 
 
 def check_xsd(root, name: str = "") -> str:
     """Validate a CII tree against the Factur-X XSD of its declared level; return that level."""
-    import facturx  # noqa: PLC0415
-
+    facturx = _facturx()
     try:
         level = facturx.get_level(root, "factur-x")
     except Exception:  # unknown or missing guideline: Chorus's default profile
@@ -165,7 +185,9 @@ def parse_cii(xml_bytes: bytes, name: str = "", *, check_xsd_: bool = True) -> I
         raise UnreadableFile(f"IRRECEVABILITE: XML mal formé : {err}", code=ERR_XSD, member=name) from err
     if etree.QName(root).localname != "CrossIndustryInvoice":
         raise UnreadableFile(
-            f"Le fichier {name} n'est pas une facture CII (CrossIndustryInvoice).", code=ERR_FORMAT, member=name
+            f"Le fichier {name} n'est pas une facture CII (CrossIndustryInvoice).",
+            code=ERR_FORMAT,
+            member=name,
         )
     level = check_xsd(root, name) if check_xsd_ else ""
     return _facts(root, level, name)
@@ -252,7 +274,9 @@ def _facts(root, level: str, name: str) -> InvoiceFacts:
         amount_total=_amount(root, "GrandTotalAmount"),
         amount_due=_amount(root, "DuePayableAmount"),
         currency=_text(root, f"{_SETTLEMENT}/ram:InvoiceCurrencyCode"),
-        guideline_id=_text(root, "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"),
+        guideline_id=_text(
+            root, "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"
+        ),
         level=level,
         source_name=name,
     )

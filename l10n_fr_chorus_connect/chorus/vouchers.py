@@ -39,7 +39,7 @@ SANDBOX_VENDOR_PRIVATE_KEY = Ed25519PrivateKey.from_private_bytes(
 PRODUCTION_VENDOR_PUBLIC_KEY = "f0XHJ4w0oquQ3sSb/yvEpeJy5PR7YshcXQcR8TVXybk="
 
 
-class InvalidVoucher(ValueError):
+class InvalidVoucher(ValueError):  # noqa: N818 - stdnum style (InvalidChecksum), name fixed by the contract
     """The voucher is malformed, forged, tampered with, or signed by another key."""
 
 

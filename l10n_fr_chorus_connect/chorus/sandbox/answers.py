@@ -37,7 +37,9 @@ def missing(key: str) -> dict:
     return error(20002, f"TRA_MSG_00.002 - Le parametre {key} est obligatoire.")
 
 
-def page_request(ctx: Context, params, page_key: str = "pageResultatDemandee", size_key: str = "nbResultatsParPage"):
+def page_request(
+    ctx: Context, params, page_key: str = "pageResultatDemandee", size_key: str = "nbResultatsParPage"
+):
     """(page, size) from a pagination object; default 10 per page like Chorus."""
     params = params if isinstance(params, dict) else {}
     try:
@@ -55,7 +57,12 @@ def paginate(items: list, page: int, size: int):
     """The items of ``page`` and the ``parametresRetour`` describing it."""
     total = len(items)
     chunk = items[(page - 1) * size : page * size]
-    return chunk, {"pageCourante": page, "pages": math.ceil(total / size), "nbResultatsParPage": size, "total": total}
+    return chunk, {
+        "pageCourante": page,
+        "pages": math.ceil(total / size),
+        "nbResultatsParPage": size,
+        "total": total,
+    }
 
 
 def money(value) -> float | None:

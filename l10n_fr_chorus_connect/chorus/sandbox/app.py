@@ -23,9 +23,19 @@ import threading
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from . import auth, clock, control, faults, routes_factures, routes_structures, routes_transverses, store, vendor
+from . import (
+    auth,
+    clock,
+    control,
+    faults,
+    routes_factures,
+    routes_structures,
+    routes_transverses,
+    store,
+    vendor,
+)
 from .answers import Context
-from .config import SandboxConfig
+from .config import DEFAULT_FLOW_DELAY, DEFAULT_STEP_DELAY, SandboxConfig
 
 _logger = logging.getLogger(__name__)
 
@@ -36,7 +46,7 @@ TRUNCATED_BODY = b'{"codeRetour": 0, "libelle": "TRA_MSG_00.0'
 BAD_BODY = {"codeRetour": 400, "libelle": "Requete mal formulee : le corps doit etre un objet JSON."}
 
 
-class ConnectionDropped(Exception):
+class ConnectionDropped(Exception):  # noqa: N818 - names the event, like ConnectionResetError
     """``drop_after_accept``: the host must close the connection without answering."""
 
 
@@ -45,7 +55,7 @@ def json_response(payload, status: int = 200, headers: dict | None = None) -> Re
     return Response(body, status=status, headers=headers or {}, content_type=JSON_TYPE)
 
 
-class _BadBody(Exception):
+class _BadBodyError(Exception):
     pass
 
 
@@ -56,9 +66,9 @@ def _json_body(request: Request) -> dict:
     try:
         body = json.loads(raw)
     except ValueError as err:
-        raise _BadBody() from err
+        raise _BadBodyError() from err
     if not isinstance(body, dict):
-        raise _BadBody()
+        raise _BadBodyError()
     return body
 
 
@@ -73,10 +83,17 @@ class SandboxApp:
         with self.store.write() as db:
             self.apply_config(db)
 
-    def apply_config(self, db, *, reset_clock: bool = False) -> None:
-        store.set_setting(db, "flow_delay", self.config.flow_delay)
-        store.set_setting(db, "step_delay", self.config.step_delay)
-        if reset_clock or store.get_setting(db, clock.OFFSET_KEY) is None:
+    def apply_config(self, db, *, reset: bool = False) -> None:
+        """Store the configured delays (``reset``: back to the configuration, clock included)."""
+        for key, value, default in (
+            ("flow_delay", self.config.flow_delay, DEFAULT_FLOW_DELAY),
+            ("step_delay", self.config.step_delay, DEFAULT_STEP_DELAY),
+        ):
+            if value is not None:
+                store.set_setting(db, key, value)
+            elif reset or store.get_setting(db, key) is None:
+                store.set_setting(db, key, default)
+        if reset or store.get_setting(db, clock.OFFSET_KEY) is None:
             store.set_setting(db, clock.OFFSET_KEY, 0.0)
 
     def close(self) -> None:
@@ -97,13 +114,17 @@ class SandboxApp:
             raise ConnectionAbortedError("sandbox fault drop_after_accept") from None
         return response(environ, start_response)
 
-    def handle(self, method: str, path: str, headers=None, body: bytes = b"", *, base_url: str = "http://localhost"):
+    def handle(
+        self, method: str, path: str, headers=None, body: bytes = b"", *, base_url: str = "http://localhost"
+    ):
         """``(status, headers, body)`` for one request; raises :class:`ConnectionDropped` for that fault.
 
         ``path`` is relative to the mount point (``/cpro/...``); ``base_url`` is the public URL of
         the mount point, used in the vendor's payment links.
         """
-        environ = EnvironBuilder(path=path, base_url=base_url, method=method, headers=headers, data=body).get_environ()
+        environ = EnvironBuilder(
+            path=path, base_url=base_url, method=method, headers=headers, data=body
+        ).get_environ()
         response = self.dispatch(Request(environ))
         return response.status_code, list(response.headers.items()), response.get_data()
 
@@ -127,8 +148,8 @@ class SandboxApp:
             db=db,
             now=clock.sandbox_now(offset),
             config=self.config,
-            flow_delay=float(store.get_setting(db, "flow_delay", self.config.flow_delay)),
-            step_delay=float(store.get_setting(db, "step_delay", self.config.step_delay)),
+            flow_delay=float(store.get_setting(db, "flow_delay", DEFAULT_FLOW_DELAY)),
+            step_delay=float(store.get_setting(db, "step_delay", DEFAULT_STEP_DELAY)),
             base_url=self._base_url(request),
         )
 
@@ -153,7 +174,8 @@ class SandboxApp:
     @staticmethod
     def _count(db, route: str) -> None:
         db.execute(
-            "INSERT INTO stats (route, calls) VALUES (?, 1) ON CONFLICT(route) DO UPDATE SET calls = calls + 1",
+            "INSERT INTO stats (route, calls) VALUES (?, 1) "
+            "ON CONFLICT(route) DO UPDATE SET calls = calls + 1",
             (route,),
         )
 
@@ -168,11 +190,15 @@ class SandboxApp:
                 if route in API_ROUTES or route in GET_ROUTES:
                     return json_response({"error": "method_not_allowed"}, 405)
                 return json_response(
-                    {"error": "access_denied", "error_description": "Route non autorisee pour cette application"},
+                    {
+                        "error": "access_denied",
+                        "error_description": "Route non autorisee pour cette application",
+                    },
                     self.config.unknown_route_status,
                 )
         elif request.method != "POST":
             return json_response({"error": "method_not_allowed"}, 405)
+        request.get_data()  # read the upload before taking the database lock
         with self.store.write() as db:
             ctx = self._context(db, request)
             self._count(db, route)
@@ -201,7 +227,7 @@ class SandboxApp:
             payload = handler(ctx, _json_body(request))
         except auth.Refusal as refusal:
             return json_response(refusal.body, refusal.status, refusal.headers)
-        except _BadBody:
+        except _BadBodyError:
             return json_response(BAD_BODY, 400)
         failed = payload.get("codeRetour", 0) != 0
         return json_response(payload, self.config.business_error_status if failed else 200)
@@ -218,13 +244,17 @@ class SandboxApp:
             return json_response(
                 {
                     "codeRetour": int(params.get("code", 20002)),
-                    "libelle": params.get("libelle", "TRA_MSG_00.099 - Erreur metier simulee par le bac a sable."),
+                    "libelle": params.get(
+                        "libelle", "TRA_MSG_00.099 - Erreur metier simulee par le bac a sable."
+                    ),
                 },
                 400,
             )
         status = 500 if fault == faults.HTTP_500 else 503
         text = "Internal Server Error" if status == 500 else "Service Unavailable"
-        return Response(f"<html><body><h1>{status} {text}</h1></body></html>", status=status, content_type="text/html")
+        return Response(
+            f"<html><body><h1>{status} {text}</h1></body></html>", status=status, content_type="text/html"
+        )
 
     def _control(self, request: Request, name: str) -> Response:
         handler = control.ROUTES.get(name)
@@ -232,7 +262,7 @@ class SandboxApp:
             return json_response({"error": f"unknown control command {name}"}, 404)
         try:
             body = _json_body(request)
-        except _BadBody:
+        except _BadBodyError:
             return json_response({"error": "the body must be a JSON object"}, 400)
         try:
             with self.store.write() as db:
@@ -260,7 +290,7 @@ class SandboxApp:
                     return Response(page, content_type="text/html; charset=utf-8")
         except vendor.VendorError as err:
             return json_response({"error": err.message}, err.status)
-        except _BadBody:
+        except _BadBodyError:
             return json_response({"error": "the body must be a JSON object"}, 400)
         return json_response({"error": "not_found"}, 404)
 

@@ -15,7 +15,7 @@ ACCOUNT_CHALLENGE = (
 TOKEN_CHALLENGE = 'Bearer realm="PISTE",error="invalid_token"'
 
 
-class Refusal(Exception):
+class Refusal(Exception):  # noqa: N818 - an answer to send, not a bug
     """An authentication failure: HTTP status, JSON body and extra headers."""
 
     def __init__(self, status: int, body: dict, headers: dict | None = None):
@@ -39,7 +39,10 @@ def _basic_credentials(authorization: str) -> tuple[str, str]:
 def issue_token(ctx: Context, form: dict, authorization: str = "") -> dict:
     """Answer of ``POST /api/oauth/token``; raises :class:`Refusal` like PISTE (HTTP 400)."""
     if form.get("grant_type") != "client_credentials":
-        raise Refusal(400, {"error": "unsupported_grant_type", "error_description": "grant_type must be client_credentials"})
+        raise Refusal(
+            400,
+            {"error": "unsupported_grant_type", "error_description": "grant_type must be client_credentials"},
+        )
     client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
     if not client_id:
         client_id, secret = _basic_credentials(authorization)
@@ -48,7 +51,8 @@ def issue_token(ctx: Context, form: dict, authorization: str = "") -> dict:
     token = secrets.token_urlsafe(32)
     lifetime = ctx.config.token_lifetime
     ctx.db.execute(
-        "INSERT INTO tokens (token, client_id, expires_at) VALUES (?, ?, ?)", (token, client_id, ctx.now + lifetime)
+        "INSERT INTO tokens (token, client_id, expires_at) VALUES (?, ?, ?)",
+        (token, client_id, ctx.now + lifetime),
     )
     return {"access_token": token, "token_type": "Bearer", "expires_in": lifetime, "scope": "openid"}
 
@@ -58,7 +62,11 @@ def check_bearer(ctx: Context, authorization: str, *, expire: bool = False) -> N
     token = authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
     if expire and token:
         ctx.db.execute("UPDATE tokens SET revoked = 1 WHERE token = ?", (token,))
-    row = ctx.db.execute("SELECT expires_at, revoked FROM tokens WHERE token = ?", (token,)).fetchone() if token else None
+    row = (
+        ctx.db.execute("SELECT expires_at, revoked FROM tokens WHERE token = ?", (token,)).fetchone()
+        if token
+        else None
+    )
     if row is None or row["revoked"] or row["expires_at"] <= ctx.now:
         raise Refusal(
             401,

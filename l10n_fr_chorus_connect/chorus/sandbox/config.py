@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+DEFAULT_FLOW_DELAY = 2.0
+DEFAULT_STEP_DELAY = 3.0
+
 
 @dataclass
 class SandboxConfig:
@@ -12,6 +15,9 @@ class SandboxConfig:
     * ``db_path``: SQLite file shared by every process using this sandbox, or ``":memory:"``.
     * ``flow_delay``: time between a deposit and its flow leaving ``IN_DEPOT_PORTAIL_EN_ATTENTE...``.
     * ``step_delay``: time between two automatic lifecycle steps of an accepted invoice.
+      Both are stored in the database: a value given here overwrites the stored one when the app
+      starts; ``None`` keeps what the database holds (another process, or ``/_sandbox/config``,
+      may have set it), else :data:`DEFAULT_FLOW_DELAY` / :data:`DEFAULT_STEP_DELAY`.
     * ``url_prefix``: stripped from request paths when the app is mounted without SCRIPT_NAME
       (Odoo serves it at ``/chorus_sandbox``).
     * ``unknown_route_status``: 403 like PISTE (404 to test the other client path).
@@ -20,8 +26,8 @@ class SandboxConfig:
     """
 
     db_path: str = ":memory:"
-    flow_delay: float = 2.0
-    step_delay: float = 3.0
+    flow_delay: float | None = None
+    step_delay: float | None = None
     token_lifetime: int = 3600
     url_prefix: str = ""
     unknown_route_status: int = 403

@@ -25,7 +25,7 @@ def _number(body: dict, key: str, default=None) -> float | None:
 
 def reset(ctx: Context, body: dict, app) -> dict:
     app.store.wipe(ctx.db)
-    app.apply_config(ctx.db)
+    app.apply_config(ctx.db, reset=True)
     return {"status": "reset"}
 
 
@@ -81,7 +81,9 @@ def set_invoice_status(ctx: Context, body: dict, app) -> dict:
     if status not in lifecycle.BUYER_STATUSES:
         raise ControlError(400, f"status must be one of {', '.join(lifecycle.BUYER_STATUSES)}")
     if body.get("chorus_id") is not None:
-        row = ctx.db.execute("SELECT id, integrated_at FROM invoices WHERE id = ?", (body["chorus_id"],)).fetchone()
+        row = ctx.db.execute(
+            "SELECT id, integrated_at FROM invoices WHERE id = ?", (body["chorus_id"],)
+        ).fetchone()
     else:
         row = ctx.db.execute(
             "SELECT id, integrated_at FROM invoices WHERE number = ? ORDER BY id DESC LIMIT 1",

@@ -21,7 +21,9 @@ class SandboxControl:
         self.session.close()
 
     def call(self, command: str, **payload) -> dict:
-        response = self.session.post(f"{self.base_url}/_sandbox/{command}", json=payload, timeout=self.timeout)
+        response = self.session.post(
+            f"{self.base_url}/_sandbox/{command}", json=payload, timeout=self.timeout
+        )
         if response.status_code != 200:
             raise SandboxControlError(f"{command}: HTTP {response.status_code} {response.text}")
         return response.json()
@@ -50,7 +52,9 @@ class SandboxControl:
     def scenario(self, invoice_number: str, scenario: str) -> dict:
         return self.call("scenario", invoice_number=invoice_number, scenario=scenario)
 
-    def set_status(self, chorus_id: int | None = None, status: str = "", comment: str = "", *, invoice_number=None):
+    def set_status(
+        self, chorus_id: int | None = None, status: str = "", comment: str = "", *, invoice_number=None
+    ):
         """The buyer sets ``status`` now (by ``chorus_id``, or the latest invoice with that number)."""
         payload = {"status": status, "comment": comment}
         if chorus_id is not None:
@@ -68,7 +72,11 @@ class SandboxControl:
 
     def configure(self, *, flow_delay: float | None = None, step_delay: float | None = None) -> dict:
         """Change the delays (they apply to flows deposited afterwards)."""
-        payload = {key: value for key, value in (("flow_delay", flow_delay), ("step_delay", step_delay)) if value is not None}
+        payload = {
+            key: value
+            for key, value in (("flow_delay", flow_delay), ("step_delay", step_delay))
+            if value is not None
+        }
         return self.call("config", **payload)
 
     def pay_order(self, order_id: str) -> dict:

@@ -30,7 +30,16 @@ RATE_LIMIT = "rate_limit"
 EXPIRE_TOKEN = "expire_token"
 MALFORMED_JSON = "malformed_json"
 BUSINESS_ERROR_400 = "business_error_400"
-FAULTS = (TIMEOUT, DROP_AFTER_ACCEPT, HTTP_500, HTTP_503, RATE_LIMIT, EXPIRE_TOKEN, MALFORMED_JSON, BUSINESS_ERROR_400)
+FAULTS = (
+    TIMEOUT,
+    DROP_AFTER_ACCEPT,
+    HTTP_500,
+    HTTP_503,
+    RATE_LIMIT,
+    EXPIRE_TOKEN,
+    MALFORMED_JSON,
+    BUSINESS_ERROR_400,
+)
 
 # Answered instead of processing the call.
 REFUSING = (HTTP_500, HTTP_503, RATE_LIMIT, BUSINESS_ERROR_400)
@@ -58,7 +67,8 @@ def clear(db) -> None:
 def take(db, route: str):
     """Consume the oldest fault matching ``route``: ``(fault, params)`` or ``(None, {})``."""
     rows = db.execute(
-        "SELECT id, fault, remaining, params FROM faults WHERE route IN (?, ?) ORDER BY id", (route, ANY_ROUTE)
+        "SELECT id, fault, remaining, params FROM faults WHERE route IN (?, ?) ORDER BY id",
+        (route, ANY_ROUTE),
     ).fetchall()
     for row in rows:
         if row["fault"] == EXPIRE_TOKEN and route == TOKEN_ROUTE:

@@ -42,13 +42,19 @@ FLOW_SEQUENCE_BASE = 425900
 
 
 def _technical_error(err: UnreadableFile) -> dict:
-    message = err.message if not err.member or err.member in err.message else f"{err.message} (fichier {err.member})"
+    message = (
+        err.message
+        if not err.member or err.member in err.message
+        else f"{err.message} (fichier {err.member})"
+    )
     return {"codeErreur": err.code, "libelleErreur": message, "natureErreur": "IRRECEVABILITE"}
 
 
 def _read(content: bytes, file_name: str, syntax: str, check_xsd: bool):
     if syntax not in EXPECTED_KIND:
-        raise UnreadableFile(f"La syntaxe de flux {syntax} n'est pas prise en charge par le bac a sable Chorus Pro.")
+        raise UnreadableFile(
+            f"La syntaxe de flux {syntax} n'est pas prise en charge par le bac a sable Chorus Pro."
+        )
     invoices = read_invoices(content, file_name, check_xsd=check_xsd)
     expected = EXPECTED_KIND[syntax]
     for facts in invoices:
@@ -94,8 +100,8 @@ def deposit(ctx: Context, content: bytes, file_name: str, syntax: str) -> dict:
     interface = INTERFACES.get(syntax, "1110")
     ready_at = ctx.now + ctx.flow_delay
     cursor = ctx.db.execute(
-        "INSERT INTO flows (supplier_siret, file_name, syntax, interface_code, deposited_at, ready_at, final_state,"
-        " invoice_errors, technical_errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO flows (supplier_siret, file_name, syntax, interface_code, deposited_at, ready_at,"
+        " final_state, invoice_errors, technical_errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             account.structure_siret,
             file_name,
@@ -125,11 +131,14 @@ def _pop_scenario(db, number: str) -> str:
 
 
 def _integrate(ctx: Context, flow_id: int, facts, integrated_at: float) -> None:
-    invoice_id = ctx.db.execute("SELECT COALESCE(MAX(id), ?) + 1 FROM invoices", (FIRST_INVOICE_ID,)).fetchone()[0]
+    invoice_id = ctx.db.execute(
+        "SELECT COALESCE(MAX(id), ?) + 1 FROM invoices", (FIRST_INVOICE_ID,)
+    ).fetchone()[0]
     scenario = _pop_scenario(ctx.db, facts.number)
     ctx.db.execute(
-        "INSERT INTO invoices (id, flow_id, number, supplier_siret, buyer_siret, service_code, engagement, market,"
-        " type_code, issue_date, amount_untaxed, amount_total, amount_due, currency, scenario, integrated_at)"
+        "INSERT INTO invoices (id, flow_id, number, supplier_siret, buyer_siret, service_code, engagement,"
+        " market, type_code, issue_date, amount_untaxed, amount_total, amount_due, currency, scenario,"
+        " integrated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             invoice_id,
@@ -152,7 +161,12 @@ def _integrate(ctx: Context, flow_id: int, facts, integrated_at: float) -> None:
     )
     buyer = directory.structure_by_siret(facts.buyer_siret)
     lifecycle.schedule(
-        ctx.db, invoice_id, scenario, integrated_at, ctx.step_delay, bool(buyer and buyer.payment_status_not_reported)
+        ctx.db,
+        invoice_id,
+        scenario,
+        integrated_at,
+        ctx.step_delay,
+        bool(buyer and buyer.payment_status_not_reported),
     )
 
 

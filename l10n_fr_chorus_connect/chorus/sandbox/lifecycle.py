@@ -60,14 +60,14 @@ def plan(scenario: str, payment_not_reported: bool) -> list[tuple[str, int, str]
     """``(status, step index, comment)`` of the automatic timeline of ``scenario``."""
     start = [(DEPOSEE, 0, ""), (MISE_A_DISPOSITION, 1, "")]
     if scenario == "suspended":
-        return start + [(SUSPENDUE, 2, BUYER_COMMENTS[SUSPENDUE])]
+        return [*start, (SUSPENDUE, 2, BUYER_COMMENTS[SUSPENDUE])]
     if scenario == "recycle":
-        return start + [(A_RECYCLER, 2, BUYER_COMMENTS[A_RECYCLER])]
+        return [*start, (A_RECYCLER, 2, BUYER_COMMENTS[A_RECYCLER])]
     if scenario == "rejected":
-        return start + [(REJETEE, 2, BUYER_COMMENTS[REJETEE])]
+        return [*start, (REJETEE, 2, BUYER_COMMENTS[REJETEE])]
     if scenario == "helios":
-        return start + [(MISE_EN_PAIEMENT, 2, ""), (MANDATEE, 3, ""), (MISE_EN_PAIEMENT, 4, "")]
-    timeline = start + [(MANDATEE, 2, "")]
+        return [*start, (MISE_EN_PAIEMENT, 2, ""), (MANDATEE, 3, ""), (MISE_EN_PAIEMENT, 4, "")]
+    timeline = [*start, (MANDATEE, 2, "")]
     if not payment_not_reported:
         timeline.append((MISE_EN_PAIEMENT, 3, ""))
     return timeline
@@ -94,7 +94,8 @@ def act(db, invoice_id: int, integrated_at: float, now: float, status: str, comm
 
 def events(db, invoice_id: int, now: float) -> list:
     return db.execute(
-        "SELECT id, status, at, comment, author FROM invoice_events WHERE invoice_id = ? AND at <= ? ORDER BY at, id",
+        "SELECT id, status, at, comment, author FROM invoice_events "
+        "WHERE invoice_id = ? AND at <= ? ORDER BY at, id",
         (invoice_id, now),
     ).fetchall()
 

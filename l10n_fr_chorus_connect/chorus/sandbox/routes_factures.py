@@ -29,7 +29,9 @@ def deposer_flux(ctx: Context, body: dict) -> dict:
     if len(content) > ctx.config.max_file_size:
         return error(20001, "GDP_MSG_11.022")
     flow = flows.deposit(ctx, content, str(body["nomFichier"]), syntax)
-    return ok(numeroFluxDepot=flow["number"], dateDepot=clock.fmt_date(flow["deposited_at"]), syntaxeFlux=syntax)
+    return ok(
+        numeroFluxDepot=flow["number"], dateDepot=clock.fmt_date(flow["deposited_at"]), syntaxeFlux=syntax
+    )
 
 
 def _visible_invoices(ctx: Context, supplier_siret: str, body: dict):
@@ -69,7 +71,9 @@ def _matches(row, event, body: dict) -> bool:
     deposit_day = clock.local_date(row["deposited_at"])
     deposit_from = clock.parse_day(body.get("periodeDateDepotDu"))
     deposit_to = clock.parse_day(body.get("periodeDateDepotAu"))
-    return (deposit_from is None or deposit_day >= deposit_from) and (deposit_to is None or deposit_day <= deposit_to)
+    return (deposit_from is None or deposit_day >= deposit_from) and (
+        deposit_to is None or deposit_day <= deposit_to
+    )
 
 
 SORT_KEYS = {
@@ -128,7 +132,11 @@ def rechercher_fournisseur(ctx: Context, body: dict) -> dict:
     if not wanted_supplier or str(wanted_supplier) == str(supplier.structure_id):
         rows = [row for row in _visible_invoices(ctx, supplier_siret, body) if row["event_id"] is not None]
         events = _events_by_id(ctx, [row["event_id"] for row in rows])
-        items = [_invoice_item(row, events[row["event_id"]]) for row in rows if _matches(row, events[row["event_id"]], body)]
+        items = [
+            _invoice_item(row, events[row["event_id"]])
+            for row in rows
+            if _matches(row, events[row["event_id"]], body)
+        ]
     column = params.get("triColonne") if params.get("triColonne") in SORT_KEYS else "IdentifiantFactureCPP"
     items.sort(key=SORT_KEYS[column], reverse=params.get("triSens") == "Descendant")
     maximum = params.get("nbResultatsMaximum")
@@ -143,7 +151,9 @@ def _events_by_id(ctx: Context, ids: list) -> dict:
     for start in range(0, len(ids), 500):
         batch = ids[start : start + 500]
         marks = ",".join("?" * len(batch))
-        for row in ctx.db.execute(f"SELECT id, status, at, comment FROM invoice_events WHERE id IN ({marks})", batch):  # noqa: S608
+        for row in ctx.db.execute(
+            f"SELECT id, status, at, comment FROM invoice_events WHERE id IN ({marks})", batch
+        ):
             found[row["id"]] = row
     return found
 

@@ -29,20 +29,20 @@ def _listed(structure) -> dict:
 
 
 def _structure_matches(structure, wanted: dict, ctx: Context, restrict_private: bool) -> bool:
-    if wanted.get("identifiantStructure") and structure.siret != str(wanted["identifiantStructure"]).strip():
-        return False
-    if wanted.get("typeIdentifiantStructure") not in (None, "", "SIRET"):
-        return False
     name = (wanted.get("raisonSocialeStructure") or "").strip().upper()
-    if name and name not in structure.name.upper():
-        return False
-    if wanted.get("statutStructure") and wanted["statutStructure"] != ("ACTIF" if structure.active else "INACTIF"):
-        return False
-    if wanted.get("typeStructure") and wanted["typeStructure"] != ("PUBLIQUE" if structure.public else "PRIVEE"):
-        return False
-    if not structure.public and restrict_private:
-        return structure.siret == ctx.account.structure_siret
-    return True
+    checks = (
+        not wanted.get("identifiantStructure")
+        or structure.siret == str(wanted["identifiantStructure"]).strip(),
+        wanted.get("typeIdentifiantStructure") in (None, "", "SIRET"),
+        not name or name in structure.name.upper(),
+        not wanted.get("statutStructure")
+        or wanted["statutStructure"] == ("ACTIF" if structure.active else "INACTIF"),
+        not wanted.get("typeStructure")
+        or wanted["typeStructure"] == ("PUBLIQUE" if structure.public else "PRIVEE"),
+        # Private structures are listed only when asked, or when they are the caller's own.
+        structure.public or not restrict_private or structure.siret == ctx.account.structure_siret,
+    )
+    return all(checks)
 
 
 def rechercher(ctx: Context, body: dict) -> dict:
@@ -61,8 +61,10 @@ def rechercher(ctx: Context, body: dict) -> dict:
 def _parametres(structure) -> dict:
     requirement = structure.requirement
     return {
-        "codeServiceDoitEtreRenseigne": requirement in (REQUIREMENT_SERVICE, REQUIREMENT_SERVICE_AND_ENGAGEMENT),
-        "numeroEJDoitEtreRenseigne": requirement in (REQUIREMENT_ENGAGEMENT, REQUIREMENT_SERVICE_AND_ENGAGEMENT),
+        "codeServiceDoitEtreRenseigne": requirement
+        in (REQUIREMENT_SERVICE, REQUIREMENT_SERVICE_AND_ENGAGEMENT),
+        "numeroEJDoitEtreRenseigne": requirement
+        in (REQUIREMENT_ENGAGEMENT, REQUIREMENT_SERVICE_AND_ENGAGEMENT),
         "gestionNumeroEJOuCodeService": requirement == REQUIREMENT_SERVICE_OR_ENGAGEMENT,
         "connexionEDI": False,
         "estMoaUniquement": False,
@@ -150,7 +152,12 @@ def consulter_service(ctx: Context, body: dict) -> dict:
             "nomService": service.name,
             "descriptionService": service.name,
         },
-        adressePostale={"adresse": structure.street, "codePostal": structure.zip_code, "ville": structure.city, "pays": "FR"},
+        adressePostale={
+            "adresse": structure.street,
+            "codePostal": structure.zip_code,
+            "ville": structure.city,
+            "pays": "FR",
+        },
         parametres={
             "dateCreation": _iso_from_minute(service.valid_from),
             "dateDebutValidite": _iso_from_minute(service.valid_from),

@@ -7,7 +7,11 @@ import json
 from . import clock, directory, flows
 from .answers import FLOW_NOT_FOUND, Context, error, missing, ok
 
-HEALTH = {"statusCodeValue": 200, "statusCode": "OK", "body": "L'API CPRO est actuellement disponible et fonctionnel."}
+HEALTH = {
+    "statusCodeValue": 200,
+    "statusCode": "OK",
+    "body": "L'API CPRO est actuellement disponible et fonctionnel.",
+}
 VAT_RATES = [
     {"codeTauxTva": "TVA1", "libelleTauxTva": "Art 293B(FranchiseEnBase)", "valeurTauxTva": 0},
     {"codeTauxTva": "TVA2", "libelleTauxTva": "Taux particulier", "valeurTauxTva": 2.1},

@@ -27,7 +27,9 @@ BUYER_TAG = f"{_AGREEMENT}.BuyerTradeParty.SpecifiedLegalOrganization.ID.value"
 SERVICE_TAG = f"{_AGREEMENT}.BuyerReference.value"
 ENGAGEMENT_TAG = f"{_AGREEMENT}.BuyerOrderReferencedDocument.IssuerAssignedID.value"
 PAYMENT_MEANS_TAG = f"{_SETTLEMENT}.SpecifiedTradeSettlementPaymentMeans.TypeCode.value"
-IBAN_TAG = f"{_SETTLEMENT}.SpecifiedTradeSettlementPaymentMeans.PayeePartyCreditorFinancialAccount.IBANID.value"
+IBAN_TAG = (
+    f"{_SETTLEMENT}.SpecifiedTradeSettlementPaymentMeans.PayeePartyCreditorFinancialAccount.IBANID.value"
+)
 NUMBER_TAG = "FichierXml.ExchangedDocument.ID.value"
 TYPE_TAG = "FichierXml.ExchangedDocument.TypeCode.value"
 
@@ -67,7 +69,8 @@ def _identity_errors(facts: InvoiceFacts, account: SeedAccount) -> list[str]:
         )
     elif not buyer.public:
         errors.append(
-            f"La structure destinataire {buyer.siret} (balise : {BUYER_TAG}) n'est pas une structure publique."
+            f"La structure destinataire {buyer.siret} (balise : {BUYER_TAG}) "
+            "n'est pas une structure publique."
         )
     elif not buyer.active:
         errors.append(f"La structure destinataire {buyer.siret} (balise : {BUYER_TAG}) n'est pas active.")
@@ -87,6 +90,11 @@ def _document_errors(facts: InvoiceFacts, numbers_taken: set[str]) -> list[str]:
         errors.append(
             f"Le type de facture {facts.type_code or '(vide)'} (balise : {TYPE_TAG}) n'est pas autorise : "
             "valeurs attendues 380 (facture) ou 381 (avoir)."
+        )
+    if len(facts.engagement) > ENGAGEMENT_MAX_LENGTH:
+        errors.append(
+            f"La longueur de l'element {ENGAGEMENT_TAG} ({len(facts.engagement)} caracteres) depasse "
+            f"la longueur maximale autorisee de {ENGAGEMENT_MAX_LENGTH} caracteres."
         )
     return errors
 
@@ -114,23 +122,26 @@ def _routing_errors(facts: InvoiceFacts, buyer) -> list[str]:
     needs_service = buyer.requirement in (REQUIREMENT_SERVICE, REQUIREMENT_SERVICE_AND_ENGAGEMENT)
     needs_engagement = buyer.requirement in (REQUIREMENT_ENGAGEMENT, REQUIREMENT_SERVICE_AND_ENGAGEMENT)
     if needs_service and not facts.service_code:
-        errors.append(f"L'element {SERVICE_TAG} est obligatoire pour la structure destinataire {buyer.siret}.")
+        errors.append(
+            f"L'element {SERVICE_TAG} est obligatoire pour la structure destinataire {buyer.siret}."
+        )
     if needs_engagement and not facts.engagement:
-        errors.append(f"L'element {ENGAGEMENT_TAG} est obligatoire pour la structure destinataire {buyer.siret}.")
+        errors.append(
+            f"L'element {ENGAGEMENT_TAG} est obligatoire pour la structure destinataire {buyer.siret}."
+        )
     elif service is not None and service.engagement_required and not facts.engagement:
         errors.append(
             f"L'element {ENGAGEMENT_TAG} est obligatoire pour le service {service.code} "
             f"de la structure destinataire {buyer.siret}."
         )
-    if buyer.requirement == REQUIREMENT_SERVICE_OR_ENGAGEMENT and not facts.service_code and not facts.engagement:
+    if (
+        buyer.requirement == REQUIREMENT_SERVICE_OR_ENGAGEMENT
+        and not facts.service_code
+        and not facts.engagement
+    ):
         errors.append(
             f"L'element {SERVICE_TAG} ou l'element {ENGAGEMENT_TAG} doit etre renseigne "
             f"pour la structure destinataire {buyer.siret}."
-        )
-    if len(facts.engagement) > ENGAGEMENT_MAX_LENGTH:
-        errors.append(
-            f"La longueur de l'element {ENGAGEMENT_TAG} ({len(facts.engagement)} caracteres) depasse "
-            f"la longueur maximale autorisee de {ENGAGEMENT_MAX_LENGTH} caracteres."
         )
     return errors
 

@@ -105,9 +105,17 @@ def _public_invoices_service(service_id: int) -> SeedService:
 
 def _ministry_services() -> tuple[SeedService, ...]:
     services = [_public_invoices_service(30100000)]
-    services += [SeedService(30100000 + n, f"MIN-SERV-{n:02d}", f"Direction exemple {n:02d}") for n in range(1, 28)]
     services += [
-        SeedService(30100100 + n, f"MIN-ANCIEN-{n:02d}", f"Ancienne direction {n:02d}", active=False, valid_to=_CLOSED_TO)
+        SeedService(30100000 + n, f"MIN-SERV-{n:02d}", f"Direction exemple {n:02d}") for n in range(1, 28)
+    ]
+    services += [
+        SeedService(
+            30100100 + n,
+            f"MIN-ANCIEN-{n:02d}",
+            f"Ancienne direction {n:02d}",
+            active=False,
+            valid_to=_CLOSED_TO,
+        )
         for n in (1, 2)
     ]
     return tuple(services)
@@ -143,7 +151,9 @@ STRUCTURES: tuple[SeedStructure, ...] = (
         services=(
             _public_invoices_service(30200000),
             SeedService(30200001, SERVICE_COMMUNE_ACTIVE, "Service comptabilite"),
-            SeedService(30200002, SERVICE_COMMUNE_INACTIVE, "Ancien service", active=False, valid_to=_CLOSED_TO),
+            SeedService(
+                30200002, SERVICE_COMMUNE_INACTIVE, "Ancien service", active=False, valid_to=_CLOSED_TO
+            ),
         ),
         zip_code="75004",
     ),

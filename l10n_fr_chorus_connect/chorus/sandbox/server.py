@@ -20,7 +20,7 @@ class _QuietHandler(WSGIRequestHandler):
     def log_request(self, code="-", size="-"):
         _logger.debug("%s %s %s", self.command, self.path, code)
 
-    def log_error(self, format, *args):  # noqa: A002 - signature of BaseHTTPRequestHandler
+    def log_error(self, format, *args):
         _logger.debug(format, *args)
 
 
@@ -46,10 +46,15 @@ class SandboxServer:
 
     def start(self) -> SandboxServer:
         self.app = SandboxApp(self.config)
-        self._server = make_server(self.host, self.port, self.app, threaded=True, request_handler=_QuietHandler)
+        self._server = make_server(
+            self.host, self.port, self.app, threaded=True, request_handler=_QuietHandler
+        )
         self.port = self._server.server_port
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"chorus-sandbox-{self.port}", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"chorus-sandbox-{self.port}",
+            daemon=True,
         )
         self._thread.start()
         self.control = SandboxControl(self.url)

@@ -16,7 +16,8 @@ import threading
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (
-    token TEXT PRIMARY KEY, client_id TEXT NOT NULL, expires_at REAL NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+    token TEXT PRIMARY KEY, client_id TEXT NOT NULL, expires_at REAL NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS faults (
     id INTEGER PRIMARY KEY AUTOINCREMENT, route TEXT NOT NULL, fault TEXT NOT NULL,
     remaining INTEGER NOT NULL, params TEXT NOT NULL DEFAULT '{}');
@@ -37,7 +38,8 @@ CREATE INDEX IF NOT EXISTS invoices_supplier_number ON invoices (supplier_siret,
 CREATE INDEX IF NOT EXISTS invoices_flow ON invoices (flow_id);
 CREATE TABLE IF NOT EXISTS invoice_events (
     id INTEGER PRIMARY KEY AUTOINCREMENT, invoice_id INTEGER NOT NULL REFERENCES invoices(id),
-    status TEXT NOT NULL, at REAL NOT NULL, comment TEXT NOT NULL DEFAULT '', author TEXT NOT NULL DEFAULT '');
+    status TEXT NOT NULL, at REAL NOT NULL, comment TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS invoice_events_invoice ON invoice_events (invoice_id, at);
 CREATE TABLE IF NOT EXISTS orders (
     id TEXT PRIMARY KEY, company_ref TEXT NOT NULL, pack_code TEXT NOT NULL, tokens INTEGER NOT NULL,
@@ -97,6 +99,9 @@ class Store:
         try:
             yield conn
         finally:
+            if conn.in_transaction:  # a failed COMMIT leaves it open; never hand that out again
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             self._pool.put(conn)
 
     @contextlib.contextmanager
@@ -113,7 +118,7 @@ class Store:
 
     def wipe(self, db) -> None:
         for table in STATE_TABLES:
-            db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            db.execute(f"DELETE FROM {table}")
         db.execute("DELETE FROM sqlite_sequence WHERE name IN ('faults', 'flows', 'invoice_events')")
 
     def close(self) -> None:
@@ -131,6 +136,7 @@ def get_setting(db, key: str, default=None):
 
 def set_setting(db, key: str, value) -> None:
     db.execute(
-        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (key, str(value)),
     )
