@@ -24,17 +24,20 @@ SECTIONS = [
 def render(addon_dir: Path = ADDON_DIR) -> str:
     manifest = ast.literal_eval((addon_dir / "__manifest__.py").read_text(encoding="utf-8"))
     title = manifest["name"]
+    badge_licence = manifest["license"].replace("-", "--")  # shields.io escapes dashes by doubling them
     lines = [
         "=" * len(title),
         title,
         "=" * len(title),
         "",
-        f".. |license| image:: https://img.shields.io/badge/licence-{manifest['license'].replace('-', '--')}-blue.png",
+        f".. |license| image:: https://img.shields.io/badge/licence-{badge_licence}-blue.png",
         "",
         f"|license| version {manifest['version']}",
         "",
     ]
-    present = [(name, heading) for name, heading in SECTIONS if (addon_dir / "readme" / f"{name}.rst").exists()]
+    present = [
+        (name, heading) for name, heading in SECTIONS if (addon_dir / "readme" / f"{name}.rst").exists()
+    ]
     for name, heading in present:
         body = (addon_dir / "readme" / f"{name}.rst").read_text(encoding="utf-8").strip()
         if heading:

@@ -80,7 +80,7 @@ class SandboxApp:
         self.store = store.Store(self.config.db_path)
         # Set on shutdown so that a ``timeout`` fault does not hold a thread for 35 s.
         self.shutdown_event = threading.Event()
-        with self.store.write() as db:
+        with self.store.transaction() as db:
             self.apply_config(db)
 
     def apply_config(self, db, *, reset: bool = False) -> None:
@@ -185,7 +185,7 @@ class SandboxApp:
         if not is_token:
             handler = (GET_ROUTES if request.method == "GET" else API_ROUTES).get(route)
             if handler is None:
-                with self.store.write() as db:
+                with self.store.transaction() as db:
                     self._count(db, "(unknown)")
                 if route in API_ROUTES or route in GET_ROUTES:
                     return json_response({"error": "method_not_allowed"}, 405)
@@ -199,7 +199,7 @@ class SandboxApp:
         elif request.method != "POST":
             return json_response({"error": "method_not_allowed"}, 405)
         request.get_data()  # read the upload before taking the database lock
-        with self.store.write() as db:
+        with self.store.transaction() as db:
             ctx = self._context(db, request)
             self._count(db, route)
             fault, params = faults.take(db, route)
@@ -265,7 +265,7 @@ class SandboxApp:
         except _BadBodyError:
             return json_response({"error": "the body must be a JSON object"}, 400)
         try:
-            with self.store.write() as db:
+            with self.store.transaction() as db:
                 ctx = self._context(db, request)
                 return json_response(handler(ctx, body, self))
         except control.ControlError as err:
@@ -274,7 +274,7 @@ class SandboxApp:
     def _vendor(self, request: Request, path: str) -> Response:
         parts = path.split("/")
         try:
-            with self.store.write() as db:
+            with self.store.transaction() as db:
                 ctx = self._context(db, request)
                 if parts == ["v1", "orders"] and request.method == "POST":
                     self._count(db, "vendor/v1/orders")

@@ -51,7 +51,7 @@ STATE_TABLES = ("tokens", "faults", "stats", "scenarios", "invoice_events", "inv
 
 
 class Store:
-    """Hands out one transaction at a time per connection: ``with store.write() as db: ...``."""
+    """Hands out one transaction at a time per connection: ``with store.transaction() as db: ...``."""
 
     def __init__(self, db_path: str = ":memory:", *, busy_timeout: float = 30.0):
         self.db_path = db_path
@@ -81,7 +81,7 @@ class Store:
         return conn
 
     def _create_schema(self) -> None:
-        with self.write() as db:
+        with self.transaction() as db:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
@@ -105,7 +105,7 @@ class Store:
             self._pool.put(conn)
 
     @contextlib.contextmanager
-    def write(self):
+    def transaction(self):
         """A ``BEGIN IMMEDIATE`` transaction, committed on success, rolled back on error."""
         with self._connection() as conn:
             conn.execute("BEGIN IMMEDIATE")
