@@ -123,7 +123,7 @@ def build_cii_xml(
         "ram:SellerTradeParty",
         seller_siret,
         _NAMES.get(seller_siret, "FOURNISSEUR INCONNU"),
-        vat="FR62732829320",
+        vat="FR44732829320",
     )
     _party(agreement, "ram:BuyerTradeParty", buyer_siret, _NAMES.get(buyer_siret, "DESTINATAIRE INCONNU"))
     if engagement:

@@ -129,7 +129,7 @@ def read_invoices(content: bytes, filename: str = "", *, check_xsd: bool = True)
     )
 
 
-def _facturx():
+def import_facturx():
     """The ``facturx`` module, imported on first use (also from inside an Odoo worker).
 
     An import hook may leave ``stdnum`` with a loader that cannot read package resources, and
@@ -146,7 +146,7 @@ def _facturx():
 
 def xml_from_pdf(content: bytes, name: str = "") -> bytes:
     """The Factur-X XML embedded in a PDF (no XSD check here: the caller reports it precisely)."""
-    facturx = _facturx()
+    facturx = import_facturx()
     try:
         _filename, xml_bytes = facturx.get_xml_from_pdf(content, check_xsd=False)
     except Exception as err:  # pypdf raises many unrelated types on a broken PDF
@@ -164,7 +164,7 @@ def xml_from_pdf(content: bytes, name: str = "") -> bytes:
 
 def check_xsd(root, name: str = "") -> str:
     """Validate a CII tree against the Factur-X XSD of its declared level; return that level."""
-    facturx = _facturx()
+    facturx = import_facturx()
     try:
         level = facturx.get_level(root, "factur-x")
     except Exception:  # unknown or missing guideline: Chorus's default profile

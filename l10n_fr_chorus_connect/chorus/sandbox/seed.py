@@ -129,7 +129,7 @@ SUPPLIER = SeedStructure(
     street="12 avenue des Fournisseurs",
     zip_code="69002",
     city="LYON",
-    vat_number="FR62732829320",
+    vat_number="FR44732829320",
     email="facturation@demo-fournisseur.example",
 )
 
