@@ -55,6 +55,8 @@
             "l10n_fr_chorus_connect/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

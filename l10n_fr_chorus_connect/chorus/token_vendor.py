@@ -4,8 +4,8 @@ The vendor sells packs of Chorus Pro tokens. Ordering answers a payment link; on
 customer paid, reading the order answers a voucher signed with Ed25519, which
 :mod:`chorus.vouchers` verifies. This module only moves JSON: it trusts nothing it reads.
 
-Errors: :class:`VendorUnreachable` when no usable answer came back (connection, timeout,
-5xx, unreadable body: nothing was bought as far as the caller knows), :class:`VendorRefused`
+Errors: :class:`VendorUnreachableError` when no usable answer came back (connection, timeout,
+5xx, unreadable body: nothing was bought as far as the caller knows), :class:`VendorRefusedError`
 when the vendor answered 4xx with ``{"error": ...}``.
 """
 
@@ -23,11 +23,11 @@ class VendorError(Exception):
         self.status = status
 
 
-class VendorUnreachable(VendorError):
+class VendorUnreachableError(VendorError):
     """No usable answer from the vendor."""
 
 
-class VendorRefused(VendorError):
+class VendorRefusedError(VendorError):
     """The vendor answered and refused the request (4xx)."""
 
 
@@ -42,23 +42,27 @@ class TokenVendorClient:
         try:
             response = self.session.request(method, url, json=payload, timeout=self.timeout)
         except requests.Timeout as err:
-            raise VendorUnreachable(f"the token vendor did not answer in {self.timeout:g} s") from err
+            raise VendorUnreachableError(f"the token vendor did not answer in {self.timeout:g} s") from err
         except requests.RequestException as err:
-            raise VendorUnreachable(f"the token vendor cannot be reached ({type(err).__name__})") from err
+            raise VendorUnreachableError(
+                f"the token vendor cannot be reached ({type(err).__name__})"
+            ) from err
         try:
             body = response.json()
         except ValueError:
             body = None
         if response.status_code >= 500 or body is None or not isinstance(body, dict):
-            raise VendorUnreachable(
+            raise VendorUnreachableError(
                 f"the token vendor gave no usable answer (HTTP {response.status_code})",
                 status=response.status_code,
             )
         if response.status_code >= 400:
-            raise VendorRefused(str(body.get("error") or response.reason), status=response.status_code)
+            raise VendorRefusedError(str(body.get("error") or response.reason), status=response.status_code)
         return body
 
-    def create_order(self, *, company_ref: str, pack_code: str, tokens: int, amount, currency: str = "EUR") -> dict:
+    def create_order(
+        self, *, company_ref: str, pack_code: str, tokens: int, amount, currency: str = "EUR"
+    ) -> dict:
         """``{"order_id", "payment_url", "status"}`` of a new order."""
         body = self._request(
             "POST",
@@ -72,7 +76,7 @@ class TokenVendorClient:
             },
         )
         if not body.get("order_id") or not body.get("payment_url"):
-            raise VendorUnreachable("the token vendor answered an order without id or payment link")
+            raise VendorUnreachableError("the token vendor answered an order without id or payment link")
         return body
 
     def order_status(self, order_id: str) -> dict:

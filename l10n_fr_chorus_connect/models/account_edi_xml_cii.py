@@ -1,0 +1,156 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Odoo's CII (Factur-X) export, made to fit Chorus Pro and the EN 16931 profile.
+
+Odoo declares the EXTENDED guideline and writes what XRechnung wants; for an
+invoice to a public body we declare EN 16931 (what Chorus Pro documents for
+``IN_DP_E2_CII_FACTURX``) and write only what Chorus Pro reads:
+
+* BT-10 BuyerReference = service code, BT-13 BuyerOrderReferencedDocument =
+  engagement, BT-12 ContractReferencedDocument = market number, with no
+  fallback on other fields (Odoo would send the invoice number as engagement);
+* BT-30 / BT-47 SpecifiedLegalOrganization/ID = SIRET with ``schemeID="0002"``:
+  0002 is the ISO 6523 ICD of SIRENE, the only one of the two candidates that
+  passes BR-CL-11 of the EN 16931 schematron (``1`` is a Chorus UBL code, not
+  an ICD); it is also what OCA's Factur-X modules write;
+* BG-16 payment means = the invoice's Chorus payment means, with the IBAN for
+  transfers, and none at all on credit notes.
+"""
+
+from lxml import etree
+
+from odoo import models
+from odoo.tools import cleanup_xml_node
+
+from .account_move_chorus_data import TRANSFER_CODES
+
+EN16931_GUIDELINE = "urn:cen.eu:en16931:2017"
+RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+NS = {"ram": RAM, "rsm": RSM}
+# Odoo's constraints that come from XRechnung (BR-DE-*), not from EN 16931 or Chorus Pro.
+XRECHNUNG_ONLY_CONSTRAINTS = (
+    "seller_phone",
+    "seller_email",
+    "seller_payment_instructions_1",
+    "seller_payment_instructions_2",
+)
+
+
+class AccountEdiXmlCii(models.AbstractModel):
+    _inherit = "account.edi.xml.cii"
+
+    def _chorus_applies(self, invoice):
+        return bool(self.env.context.get("chorus_facturx")) or invoice._chorus_is_applicable()
+
+    def _export_invoice_vals(self, invoice):
+        vals = super()._export_invoice_vals(invoice)
+        if self._chorus_applies(invoice):
+            vals.update(
+                {
+                    "chorus": True,
+                    "document_context_id": EN16931_GUIDELINE,
+                    "seller_specified_legal_organization": invoice._chorus_company_siret(),
+                    "buyer_specified_legal_organization": invoice._chorus_recipient_siret(),
+                    "buyer_reference": (invoice.buyer_reference or "").strip(),
+                    "purchase_order_reference": (invoice.purchase_order_reference or "").strip(),
+                    "contract_reference": (invoice.contract_reference or "").strip(),
+                    "payment_means_code": invoice.chorus_payment_means or "",
+                }
+            )
+            if not vals["ship_to_trade_party"].country_id:
+                vals["ship_to_trade_party"] = invoice.commercial_partner_id
+        return vals
+
+    def _export_invoice_constraints(self, invoice, vals):
+        constraints = super()._export_invoice_constraints(invoice, vals)
+        if vals.get("chorus"):
+            for key in XRECHNUNG_ONLY_CONSTRAINTS:
+                constraints.pop(key, None)
+            # BR-CO-26 is met by the SIRET (BT-30); the VAT number (BT-31) is only required
+            # when some VAT applies (BR-S-02, BR-E-02...), not for "not subject to VAT" (O).
+            categories = {key["tax_category_code"] for key in vals["tax_details"]["tax_details"]}
+            constraints["seller_identifier"] = (
+                self.env._("The VAT number of your company is required on an invoice with VAT.")
+                if not invoice.company_id.vat and categories - {"O"}
+                else None
+            )
+        return constraints
+
+    def _export_invoice(self, invoice):
+        xml, errors = super()._export_invoice(invoice)
+        if not self._chorus_applies(invoice):
+            return xml, errors
+        tree = etree.fromstring(xml)
+        self._chorus_name_products(tree)
+        self._chorus_set_buyer_address(tree, invoice)
+        self._chorus_drop_rate_when_not_subject_to_vat(tree)
+        self._chorus_set_payment_means(tree, invoice)
+        return etree.tostring(cleanup_xml_node(tree), xml_declaration=True, encoding="UTF-8"), errors
+
+    def _chorus_name_products(self, tree):
+        """BT-153 item name is mandatory: lines without a product get their label as name."""
+        for product in tree.iterfind(".//ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedTradeProduct", NS):
+            if product.find("ram:Name", NS) is not None:
+                continue
+            description = product.find("ram:Description", NS)
+            name = etree.Element(f"{{{RAM}}}Name")
+            name.text = description.text if description is not None else "-"
+            if description is not None:
+                # Name comes before Description in the schema; the label is the name now.
+                description.addprevious(name)
+                product.remove(description)
+            else:
+                product.append(name)
+
+    def _chorus_drop_rate_when_not_subject_to_vat(self, tree):
+        """BR-O-05: a line "not subject to VAT" (category O) has no VAT rate; Odoo writes 0."""
+        for tax in tree.iterfind(".//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax", NS):
+            if tax.findtext("ram:CategoryCode", namespaces=NS) == "O":
+                for rate in tax.findall("ram:RateApplicablePercent", NS):
+                    tax.remove(rate)
+
+    def _chorus_set_buyer_address(self, tree, invoice):
+        """An invoice address often has no postal address of its own: write its company's (BR-10, BR-11)."""
+        partner = invoice._chorus_buyer_address()
+        if partner == invoice.partner_id:
+            return
+        buyer = tree.find(".//ram:ApplicableHeaderTradeAgreement/ram:BuyerTradeParty", NS)
+        for node in buyer.findall("ram:PostalTradeAddress", NS):
+            buyer.remove(node)
+        address = etree.Element(f"{{{RAM}}}PostalTradeAddress")
+        for tag, value in (
+            ("PostcodeCode", partner.zip),
+            ("LineOne", partner.street),
+            ("LineTwo", partner.street2),
+            ("CityName", partner.city),
+            ("CountryID", partner.country_id.code),
+        ):
+            if value:
+                etree.SubElement(address, f"{{{RAM}}}{tag}").text = value
+        # Schema order: PostalTradeAddress, then URIUniversalCommunication, then SpecifiedTaxRegistration
+        following = buyer.find("ram:URIUniversalCommunication", NS)
+        if following is None:
+            following = buyer.find("ram:SpecifiedTaxRegistration", NS)
+        if following is None:
+            buyer.append(address)
+        else:
+            following.addprevious(address)
+
+    def _chorus_set_payment_means(self, tree, invoice):
+        settlement = tree.find(".//ram:ApplicableHeaderTradeSettlement", NS)
+        for node in settlement.findall("ram:SpecifiedTradeSettlementPaymentMeans", NS):
+            settlement.remove(node)
+        code = invoice.chorus_payment_means
+        if invoice.move_type != "out_invoice" or not code:
+            return
+        means = etree.Element(f"{{{RAM}}}SpecifiedTradeSettlementPaymentMeans")
+        etree.SubElement(means, f"{{{RAM}}}TypeCode").text = code
+        bank = invoice.partner_bank_id
+        if code in TRANSFER_CODES and bank.acc_type == "iban" and bank.sanitized_acc_number:
+            account = etree.SubElement(means, f"{{{RAM}}}PayeePartyCreditorFinancialAccount")
+            etree.SubElement(account, f"{{{RAM}}}IBANID").text = bank.sanitized_acc_number
+        # Schema order: ... InvoiceCurrencyCode, (PayeeTradeParty), SpecifiedTradeSettlementPaymentMeans, ...
+        anchor = settlement.find("ram:PayeeTradeParty", NS)
+        if anchor is None:
+            anchor = settlement.find("ram:InvoiceCurrencyCode", NS)
+        anchor.addnext(means)

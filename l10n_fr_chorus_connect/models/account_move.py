@@ -1,0 +1,443 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Chorus Pro on the invoice: the panel (what is missing, deposit, tracker) and the lifecycle it shows."""
+
+import logging
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..chorus import catalogue
+from ..chorus.errors import ChorusError
+from .chorus_flow import HOLDING_STATES, PENDING_STATES
+from .chorus_invoice_status import _status_label
+
+_logger = logging.getLogger(__name__)
+
+ACTIVITY_TYPE = "l10n_fr_chorus_connect.mail_activity_type_chorus_action"
+ACTIVITY_STATUSES = ("SUSPENDUE", "A_RECYCLER", "REJETEE")
+TO_FIX_STATUSES = ACTIVITY_STATUSES
+PAID_STATUSES = ("MISE_EN_PAIEMENT",)
+DEPOSIT_STATES = [
+    ("to_deposit", "To deposit"),
+    ("in_progress", "Being deposited"),
+    ("deposited", "Deposited"),
+    ("to_fix", "Rejected or suspended"),
+    ("paid", "Paid"),
+]
+DEPOSIT_QUEUE_CRON = "l10n_fr_chorus_connect.ir_cron_chorus_deposit_queue"
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    chorus_is_public = fields.Boolean(
+        related="commercial_partner_id.chorus_is_public", store=True, string="Public Customer"
+    )
+    chorus_flow_id = fields.Many2one(
+        "chorus.flow",
+        string="Chorus Pro Deposit",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The deposit this invoice currently belongs to. Emptied when Chorus Pro rejects the invoice.",
+    )
+    chorus_flow_ids = fields.Many2many(
+        "chorus.flow",
+        "chorus_flow_account_move_rel",
+        "move_id",
+        "flow_id",
+        string="Chorus Pro Deposits",
+        readonly=True,
+        copy=False,
+    )
+    chorus_flow_state = fields.Selection(related="chorus_flow_id.state", string="Deposit State")
+    chorus_flow_number = fields.Char(related="chorus_flow_id.name", string="Flow Number")
+    chorus_flow_state_label = fields.Char(related="chorus_flow_id.chorus_state_label", string="Flow State")
+    chorus_invoice_id = fields.Integer(
+        string="Chorus Pro Invoice ID",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="identifiantFactureCPP",
+    )
+    chorus_status = fields.Selection(
+        # A static list: its labels are translated like any selection (French labels of the catalogue).
+        selection=catalogue.invoice_selection(),
+        string="Chorus Pro Status",
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    chorus_status_label = fields.Char(
+        string="Chorus Pro Status Label", compute="_compute_chorus_status_label"
+    )
+    chorus_status_color = fields.Char(compute="_compute_chorus_status_label")
+    chorus_status_at = fields.Datetime(string="Status Date", readonly=True, copy=False)
+    chorus_checked_at = fields.Datetime(string="Last Update", readonly=True, copy=False)
+    chorus_status_final = fields.Boolean(readonly=True, copy=False)
+    chorus_status_ids = fields.One2many(
+        "chorus.invoice.status", "move_id", string="Chorus Pro History", readonly=True
+    )
+    chorus_rejection_reason = fields.Text(string="Chorus Pro Rejection", readonly=True, copy=False)
+    chorus_deposit_queued = fields.Boolean(string="Queued for Chorus Pro", readonly=True, copy=False)
+    chorus_deposit_state = fields.Selection(
+        DEPOSIT_STATES,
+        string="Chorus Pro",
+        compute="_compute_chorus_deposit_state",
+        store=True,
+        index=True,
+    )
+    # Panel (not stored)
+    chorus_panel_visible = fields.Boolean(compute="_compute_chorus_panel")
+    chorus_can_deposit = fields.Boolean(compute="_compute_chorus_panel")
+    chorus_deposit_blocker = fields.Char(compute="_compute_chorus_panel")
+    chorus_preflight_html = fields.Html(compute="_compute_chorus_panel", sanitize=False)
+    chorus_no_tokens = fields.Boolean(compute="_compute_chorus_panel")
+    chorus_wallet_available = fields.Integer(string="Tokens Available", compute="_compute_chorus_panel")
+    chorus_company_banner = fields.Html(related="company_id.chorus_environment_banner")
+
+    @api.depends("chorus_status")
+    @api.depends_context("lang")
+    def _compute_chorus_status_label(self):
+        for move in self:
+            status = catalogue.invoice_status(move.chorus_status) if move.chorus_status else None
+            move.chorus_status_label = _status_label(self.env, status) if status else False
+            move.chorus_status_color = status.color if status else False
+
+    @api.depends(
+        "state",
+        "move_type",
+        "chorus_is_public",
+        "chorus_flow_id.state",
+        "chorus_status",
+        "chorus_rejection_reason",
+    )
+    def _compute_chorus_deposit_state(self):
+        for move in self:
+            if (
+                move.move_type not in ("out_invoice", "out_refund")
+                or not move.chorus_is_public
+                or move.state != "posted"
+            ):
+                move.chorus_deposit_state = False
+            elif move.chorus_status in PAID_STATUSES:
+                move.chorus_deposit_state = "paid"
+            elif move.chorus_status in TO_FIX_STATUSES or (
+                move.chorus_rejection_reason and not move.chorus_flow_id
+            ):
+                move.chorus_deposit_state = "to_fix"
+            elif move.chorus_flow_id.state in PENDING_STATES:
+                move.chorus_deposit_state = "in_progress"
+            elif move.chorus_flow_id:
+                move.chorus_deposit_state = "deposited"
+            else:
+                move.chorus_deposit_state = "to_deposit"
+
+    @api.depends_context("uid")
+    @api.depends("state", "move_type", "chorus_is_public", "chorus_flow_id.state", "partner_id")
+    def _compute_chorus_panel(self):
+        for move in self:
+            visible = move.move_type in ("out_invoice", "out_refund") and move.chorus_is_public
+            move.chorus_panel_visible = visible
+            move.chorus_wallet_available = move._chorus_tokens_available() if visible else 0
+            move.chorus_no_tokens = visible and move.chorus_wallet_available < 1
+            blocker = move._chorus_deposit_blocker() if visible else False
+            problems = []
+            if visible and move.state == "posted" and not move.chorus_flow_id:
+                try:
+                    problems = move._chorus_preflight()
+                except Exception:
+                    _logger.exception("Chorus Pro pre-flight of %s failed", move.id)
+            move.chorus_preflight_html = move._chorus_problems_html(problems) if problems else False
+            if problems and not blocker:
+                blocker = self.env._("Fix the points below before depositing.")
+            move.chorus_deposit_blocker = blocker or False
+            move.chorus_can_deposit = visible and not blocker
+
+    # ------------------------------------------------------------------
+    # Helpers shared with the flow
+    # ------------------------------------------------------------------
+    def _chorus_tokens_available(self):
+        self.ensure_one()
+        try:
+            return self.company_id.sudo()._chorus_wallet().available
+        except (AttributeError, KeyError):
+            return 0
+
+    def _chorus_deposit_blocker(self, check_tokens=True):
+        """Why this document cannot be deposited now (translated), or an empty string."""
+        self.ensure_one()
+        flow_state = self.chorus_flow_id.state
+        reasons = (
+            (
+                self.move_type not in ("out_invoice", "out_refund") or not self.chorus_is_public,
+                lambda: self.env._(
+                    "Only customer invoices and credit notes of public customers go to Chorus Pro."
+                ),
+            ),
+            (self.state == "draft", lambda: self.env._("Confirm the invoice before depositing it.")),
+            (self.state != "posted", lambda: self.env._("A cancelled invoice is not deposited.")),
+            (
+                flow_state in PENDING_STATES,
+                lambda: self.env._("The invoice is being deposited; its outcome is checked with Chorus Pro."),
+            ),
+            (
+                flow_state in HOLDING_STATES,
+                lambda: self.env._(
+                    "The invoice is already deposited on Chorus Pro (flow %(flow)s).",
+                    flow=self.chorus_flow_id.name,
+                ),
+            ),
+            (
+                check_tokens and self._chorus_tokens_available() < 1,
+                lambda: self.env._("No Chorus Pro token left: buy a pack in Settings to deposit."),
+            ),
+        )
+        return next((reason() for blocked, reason in reasons if blocked), "")
+
+    def _chorus_problems_text(self, problems):
+        lines = [self.env._("%(invoice)s cannot be deposited on Chorus Pro:", invoice=self.display_name)]
+        lines += [f"- {problem['message']} {problem.get('fix') or ''}".rstrip() for problem in problems]
+        return "\n".join(lines)
+
+    def _chorus_problems_html(self, problems):
+        items = Markup("").join(
+            Markup("<li><strong>%s</strong> %s</li>") % (problem["message"], problem.get("fix") or "")
+            for problem in problems
+        )
+        return Markup('<ul class="mb-0">%s</ul>') % items
+
+    # ------------------------------------------------------------------
+    # Buttons and actions
+    # ------------------------------------------------------------------
+    def _chorus_check_user(self):
+        if not self.env.user.has_group("l10n_fr_chorus_connect.group_chorus_user"):
+            raise UserError(self.env._("Only Chorus Pro users may deposit or refresh invoices."))
+
+    def action_chorus_deposit(self):
+        """« Déposer la facture »: deposit now, one flow per invoice."""
+        self._chorus_check_user()
+        results = [self.env["chorus.flow"].sudo()._deposit_move(move.id) for move in self]
+        failed = [result for result in results if result["outcome"] not in ("deposited", "unknown")]
+        if len(self) == 1 and failed:
+            raise UserError(failed[0]["message"])
+        return self._chorus_notify(results)
+
+    def action_chorus_deposit_batch(self):
+        """« Déposer sur Chorus Pro » from the list: queued, deposited by a cron in batches."""
+        self._chorus_check_user()
+        if len(self) == 1:
+            return self.action_chorus_deposit()
+        candidates = self.filtered(lambda move: not move._chorus_deposit_blocker(check_tokens=False))
+        candidates.write({"chorus_deposit_queued": True})
+        self.env.ref(DEPOSIT_QUEUE_CRON).sudo()._trigger()
+        skipped = len(self) - len(candidates)
+        message = self.env._(
+            "%(count)s invoices will be deposited on Chorus Pro in the background.", count=len(candidates)
+        )
+        if skipped:
+            message += " " + self.env._(
+                "%(count)s were skipped: not to deposit (draft, not public or already deposited).",
+                count=skipped,
+            )
+        return self._chorus_notification(message, "info")
+
+    def action_chorus_refresh(self):
+        """« Actualiser »: the flow and the lifecycle of these invoices, now."""
+        self._chorus_check_user()
+        self.sudo().with_context(skip_is_manually_modified=True)._chorus_refresh()
+        return True
+
+    def action_chorus_buy_tokens(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Settings"),
+            "res_model": "res.config.settings",
+            "view_mode": "form",
+            "target": "inline",
+            "context": {"module": "account", "bin_size": False},
+        }
+
+    def _chorus_notification(self, message, kind="success"):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Chorus Pro"),
+                "message": message,
+                "type": kind,
+                "sticky": kind != "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _chorus_notify(self, results):
+        kinds = {result["outcome"] for result in results}
+        kind = (
+            "success"
+            if kinds == {"deposited"}
+            else "warning"
+            if "deposited" in kinds or "unknown" in kinds
+            else "danger"
+        )
+        return self._chorus_notification("\n".join(result["message"] for result in results), kind)
+
+    # ------------------------------------------------------------------
+    # Queue (batch deposits)
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_chorus_deposit_queue(self, batch_size=20):
+        self = self.with_context(skip_is_manually_modified=True)  # noqa: PLW0642 - bookkeeping, not an edit
+        domain = [("chorus_deposit_queued", "=", True), ("state", "=", "posted")]
+        moves = self.search(domain, limit=batch_size, order="id")
+        remaining = len(moves) if len(moves) < batch_size else self.search_count(domain)
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=remaining)
+        for move_id in moves.ids:
+            result = self.env["chorus.flow"]._deposit_move(move_id)
+            if result["outcome"] not in ("deposited", "unknown", "busy"):
+                move = self.browse(move_id)
+                move.write({"chorus_deposit_queued": False})
+                move.message_post(body=result["message"])
+            if not cron._commit_progress(1):
+                break
+
+    def _chorus_deposit_now(self):
+        """Deposit these invoices one by one (benchmarks, scripts). Returns the outcomes."""
+        return [self.env["chorus.flow"]._deposit_move(move_id) for move_id in self.ids]
+
+    # ------------------------------------------------------------------
+    # Lifecycle
+    # ------------------------------------------------------------------
+    def _chorus_refresh(self):
+        flows = self.chorus_flow_id.filtered(lambda flow: flow.state in ("sending", "unknown", "deposited"))
+        for flow in flows:
+            try:
+                flow._poll()
+            except ChorusError as error:
+                raise UserError(
+                    self.env._("Chorus Pro could not be reached: %(error)s", error=error.message)
+                ) from error
+        for move in self.filtered(
+            lambda move: move.chorus_flow_id.state in ("integrated", "partially_integrated")
+        ):
+            if move.chorus_status_final:
+                continue
+            client = move.company_id._chorus_client()
+            try:
+                if not move.chorus_invoice_id:
+                    found = [
+                        item
+                        for item in client.search_issued_invoices(flow_number=move.chorus_flow_id.name)
+                        if item.number == move.name
+                    ]
+                    if not found:
+                        continue
+                    move._chorus_set_issued(found[0])
+                move._chorus_refresh_lifecycle(client)
+            except ChorusError as error:
+                raise UserError(
+                    self.env._("Chorus Pro could not be reached: %(error)s", error=error.message)
+                ) from error
+
+    def _chorus_set_issued(self, item):
+        """The invoice is known in Chorus Pro (``rechercher/fournisseur`` item)."""
+        self.ensure_one()
+        values = {"chorus_invoice_id": item.chorus_id, "chorus_checked_at": fields.Datetime.now()}
+        if not self.chorus_status and item.status:
+            values["chorus_status"] = self._chorus_status_value(item.status)
+            values["chorus_status_at"] = item.status_at
+        self.write(values)
+
+    def _chorus_status_value(self, code):
+        known = {value for value, _label in catalogue.invoice_selection()}
+        return code if code in known else "TECHNIQUE_INCONNU"
+
+    def _chorus_status_moved(self, item):
+        self.ensure_one()
+        if not self.chorus_invoice_id or not self.chorus_status_ids or item.status != self.chorus_status:
+            return True
+        # Odoo stores datetimes to the second, Chorus answers with milliseconds.
+        status_at = item.status_at and item.status_at.replace(microsecond=0)
+        return bool(status_at and (not self.chorus_status_at or status_at > self.chorus_status_at))
+
+    def _chorus_refresh_lifecycle(self, client, item=None):
+        """Read the history of this invoice and record what is new."""
+        self.ensure_one()
+        if item and not self.chorus_invoice_id:
+            self._chorus_set_issued(item)
+        history = client.invoice_history(self.chorus_invoice_id)
+        self._chorus_apply_history(history)
+        if item and item.status == self.chorus_status and item.status_at:
+            # The search's timestamp (to the second) is what the next run compares with.
+            self.chorus_status_at = item.status_at
+
+    def _chorus_apply_history(self, history):
+        self.ensure_one()
+        known = set(self.chorus_status_ids.mapped("entry_id"))
+        entries = sorted(
+            history.entries, key=lambda entry: (entry.at or fields.Datetime.now(), entry.entry_id)
+        )
+        new = [entry for entry in entries if entry.entry_id not in known]
+        if new:
+            self.env["chorus.invoice.status"].create(
+                [
+                    {
+                        "move_id": self.id,
+                        "entry_id": entry.entry_id,
+                        "code": entry.status,
+                        "date": entry.at,
+                        "comment": entry.comment or False,
+                        "author": entry.author or False,
+                    }
+                    for entry in new
+                ]
+            )
+        current = history.current_status or (entries[-1].status if entries else self.chorus_status)
+        latest = entries[-1] if entries else None
+        structure = self._chorus_buyer_structure()
+        values = {
+            "chorus_checked_at": fields.Datetime.now(),
+            "chorus_status_final": catalogue.is_final(
+                current, payment_status_not_reported=bool(structure.payment_status_not_reported)
+            ),
+        }
+        changed = current and current != self.chorus_status
+        if current:
+            values["chorus_status"] = self._chorus_status_value(current)
+        if latest:
+            values["chorus_status_at"] = latest.at
+        self.write(values)
+        for entry in new:
+            self._chorus_post_status(entry)
+        if changed or new:
+            last = new[-1] if new and new[-1].status == current else None
+            if current in ACTIVITY_STATUSES and (changed or last):
+                self._chorus_schedule_action(current, last.comment if last else "")
+
+    def _chorus_post_status(self, entry):
+        status = catalogue.invoice_status(entry.status)
+        body = Markup("%s <strong>%s</strong>") % (
+            self.env._("Chorus Pro status:"),
+            _status_label(self.env, status),
+        )
+        if entry.comment:
+            body += Markup("<br/>%s %s") % (self.env._("Buyer's comment:"), entry.comment)
+        self.message_post(body=body)
+
+    def _chorus_schedule_action(self, code, comment):
+        status = catalogue.invoice_status(code)
+        french = (self.env.lang or "").startswith("fr")
+        next_step = status.next_step_fr if french else status.next_step_en
+        note = Markup("<p>%s</p>") % next_step
+        if comment:
+            note += Markup("<p>%s %s</p>") % (self.env._("Buyer's comment:"), comment)
+        user = self.invoice_user_id or self.create_uid
+        self.activity_schedule(
+            ACTIVITY_TYPE,
+            summary=self.env._("Chorus Pro: %(status)s", status=_status_label(self.env, status)),
+            note=note,
+            user_id=user.id,
+        )

@@ -1,0 +1,638 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A deposit on Chorus Pro (``deposer/flux``) and its integration report.
+
+Exactly once (DESIGN §4). One flow is one deposit attempt; its ``attempt_key`` is
+unique, and the attempt is committed (flow ``sending`` + tokens held) before the
+HTTP call, the answer committed right after it. Every step runs on a cursor of its
+own (``registry.cursor()``): the caller's transaction only reads, so Odoo retrying
+it after a serialization failure cannot send the file twice, and the attempt
+survives a rollback of the caller. An attempt whose outcome is not known (timeout
+after sending, crash between the answer and the commit) is reconciled by searching
+the invoice in Chorus Pro before anything else is sent for that invoice.
+
+Batch shape: one flow per invoice. Chorus Pro accepts a tar.gz of several
+Factur-X, but then one bad invoice or one unknown outcome concerns the whole lot;
+per invoice, "was it received?" has one answer found by number, a rejection
+concerns one invoice, and a token is held and charged per flow. The extra HTTP
+call per invoice is small next to rendering its PDF.
+"""
+
+import datetime
+import logging
+import uuid
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..chorus import catalogue
+from ..chorus.errors import (
+    AccessDeniedError,
+    AuthenticationError,
+    BusinessError,
+    ChorusError,
+    NotFoundError,
+    TransportError,
+)
+
+_logger = logging.getLogger(__name__)
+
+FLOW_STATES = [
+    ("sending", "Sending"),
+    ("unknown", "Outcome unknown"),
+    ("deposited", "Received"),
+    ("integrated", "Integrated"),
+    ("partially_integrated", "Partially integrated"),
+    ("rejected", "Flow rejected"),
+    ("failed", "Not received"),
+]
+PENDING_STATES = ("sending", "unknown")
+OPEN_STATES = ("sending", "unknown", "deposited")
+# A move whose current flow is in one of these states cannot be deposited again.
+HOLDING_STATES = ("sending", "unknown", "deposited", "integrated", "partially_integrated")
+
+FLOW_INTEGRATED = "IN_INTEGRE"
+FLOW_PARTIAL = "IN_INTEGRE_PARTIEL"
+FLOW_REJECTED = "IN_REJETE"
+
+# A flow without an answer is only declared "not received" once Chorus Pro had time to
+# integrate it: before that, an empty search proves nothing.
+RECONCILE_GRACE_PARAM = "l10n_fr_chorus_connect.reconcile_grace_minutes"
+RECONCILE_GRACE_MINUTES = 30
+DEPOSIT_TIMEOUT_PARAM = "l10n_fr_chorus_connect.deposit_timeout"
+# A flow in "sending" younger than this is assumed to be in the hands of its sender.
+SENDING_TIMEOUT = datetime.timedelta(minutes=2)
+CRON_BATCH_SIZE = 50
+POLL_CRON = "l10n_fr_chorus_connect.ir_cron_chorus_poll_flows"
+# Our bookkeeping on posted invoices is not a user's modification of the invoice.
+SYSTEM_WRITE = {"skip_is_manually_modified": True}
+
+
+def _poll_delay(age, errors=0):
+    """Young flows are polled every few minutes, old ones rarely; transport errors back off more."""
+    if age < datetime.timedelta(hours=1):
+        delay = datetime.timedelta(minutes=5)
+    elif age < datetime.timedelta(days=1):
+        delay = datetime.timedelta(minutes=30)
+    else:
+        delay = datetime.timedelta(hours=6)
+    if errors:
+        delay = max(delay, datetime.timedelta(minutes=5 * 2 ** min(errors, 6)))
+    return delay
+
+
+class ChorusFlow(models.Model):
+    _name = "chorus.flow"
+    _description = "Chorus Pro Deposit"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Flow Number",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="numeroFluxDepot given by Chorus Pro once it received the file.",
+    )
+    attempt_key = fields.Char(
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: uuid.uuid4().hex,
+        help="Identifies this deposit attempt whatever happens to the HTTP call.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, default=lambda self: self.env.company
+    )
+    state = fields.Selection(
+        FLOW_STATES, required=True, default="sending", readonly=True, index=True, tracking=True
+    )
+    chorus_state = fields.Char(string="Chorus Pro Flow State", readonly=True, help="etatCourantDepotFlux")
+    chorus_state_label = fields.Char(string="Flow State", compute="_compute_chorus_state_label")
+    syntax = fields.Char(readonly=True, default="IN_DP_E2_CII_FACTURX")
+    filename = fields.Char(readonly=True)
+    attachment_id = fields.Many2one("ir.attachment", string="Deposited File", readonly=True, copy=False)
+    move_ids = fields.Many2many(
+        "account.move",
+        "chorus_flow_account_move_rel",
+        "flow_id",
+        "move_id",
+        string="Invoices",
+        readonly=True,
+        check_company=True,
+    )
+    move_count = fields.Integer(compute="_compute_move_count")
+    error_message = fields.Text(string="Errors", readonly=True)
+    sent_at = fields.Datetime(string="Sent At", readonly=True, default=fields.Datetime.now)
+    deposit_date = fields.Date(readonly=True, help="dateDepot answered by Chorus Pro.")
+    state_at = fields.Datetime(string="State Date", readonly=True, help="dateHeureEtatCourantFlux")
+    last_poll_at = fields.Datetime(string="Last Check", readonly=True)
+    next_poll_at = fields.Datetime(string="Next Check", readonly=True)
+    poll_count = fields.Integer(readonly=True)
+    error_count = fields.Integer(
+        readonly=True, help="Consecutive transport errors: the next check waits longer."
+    )
+    token_held = fields.Integer(
+        readonly=True, help="Tokens held for this deposit and neither charged nor released yet."
+    )
+    token_charged = fields.Integer(readonly=True)
+
+    _attempt_key_uniq = models.Constraint("unique(attempt_key)", "A deposit attempt is recorded once.")
+    _name_company_uniq = models.UniqueIndex(
+        "(company_id, name) WHERE name IS NOT NULL", "This Chorus Pro flow is already recorded."
+    )
+    _poll_idx = models.Index("(next_poll_at) WHERE state IN ('sending', 'unknown', 'deposited')")
+
+    @api.depends("chorus_state")
+    def _compute_chorus_state_label(self):
+        french = (self.env.lang or "").startswith("fr")
+        for flow in self:
+            status = catalogue.flow_state(flow.chorus_state) if flow.chorus_state else None
+            flow.chorus_state_label = (status.label_fr if french else status.label_en) if status else False
+
+    @api.depends("move_ids")
+    def _compute_move_count(self):
+        for flow in self:
+            flow.move_count = len(flow.move_ids)
+
+    @api.depends("name", "attempt_key")
+    def _compute_display_name(self):
+        for flow in self:
+            flow.display_name = flow.name or self.env._("Deposit %(key)s", key=(flow.attempt_key or "")[:8])
+
+    def action_open_moves(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "name": self.env._("Invoices"),
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.move_ids.ids)],
+        }
+
+    def action_refresh(self):
+        self._check_chorus_access()
+        for flow in self:
+            flow._poll()
+        return True
+
+    def _check_chorus_access(self):
+        if not self.env.user.has_group("l10n_fr_chorus_connect.group_chorus_user"):
+            raise UserError(self.env._("Only Chorus Pro users may deposit or refresh invoices."))
+
+    # ------------------------------------------------------------------
+    # Deposit (each phase on its own cursor)
+    # ------------------------------------------------------------------
+    @api.model
+    def _deposit_move(self, move_id):
+        """Deposit one invoice exactly once. Returns ``{"outcome", "message", "flow_id"}``.
+
+        Outcomes: ``deposited``, ``unknown`` (sent, no answer: reconciled later), ``refused``
+        (Chorus refused, nothing charged), ``busy`` (being deposited or checked), ``already``,
+        ``invalid`` (pre-flight or Factur-X problems, nothing touched), ``no_tokens``.
+        """
+        with self.env.registry.cursor() as cr:
+            # Flows and the wallet are technical records: the caller checked the user's right to deposit.
+            env = self.env(cr=cr, su=True, context=dict(self.env.context, **SYSTEM_WRITE))
+            result = env["chorus.flow"]._deposit_move_on_cursor(move_id)
+            cr.commit()
+        self.env.invalidate_all()
+        return result
+
+    @api.model
+    def _deposit_move_on_cursor(self, move_id):
+        outcome = self._settle_pending_attempt(move_id)
+        if outcome:
+            return outcome
+        outcome, flow, document = self._record_attempt(move_id)
+        if outcome:
+            return outcome
+        return flow._send(document)
+
+    @api.model
+    def _settle_pending_attempt(self, move_id):
+        """Phase 0: an earlier attempt of unknown outcome is settled before anything new is sent.
+
+        Returns an outcome when the invoice cannot go further now, else None.
+        """
+        move = self.env["account.move"].browse(move_id).try_lock_for_update()
+        if not move:
+            return self._outcome("busy", self._busy_message(move_id))
+        pending = move.chorus_flow_id.filtered(lambda flow: flow.state in PENDING_STATES)
+        if not pending:
+            return None
+        if pending._in_flight() or not pending.try_lock_for_update():
+            # A double click, or another user: the first sender is still waiting for Chorus Pro.
+            return self._outcome("busy", self._busy_message(move_id), pending)
+        try:
+            pending._reconcile()
+        except ChorusError as error:
+            self.env.cr.rollback()
+            message = self.env._(
+                "%(invoice)s was sent to Chorus Pro without a clear answer, and Chorus Pro cannot be reached "
+                "to check it (%(error)s). Try again later.",
+                invoice=move.display_name,
+                error=error.message,
+            )
+            return self._outcome("busy", message, pending)
+        self.env.cr.commit()
+        if pending.state in PENDING_STATES:
+            message = self.env._(
+                "%(invoice)s was sent to Chorus Pro without a clear answer; it is being checked with "
+                "Chorus Pro. Refresh it in a few minutes: it will be either confirmed or ready to be "
+                "deposited again.",
+                invoice=move.display_name,
+            )
+            return self._outcome("busy", message, pending)
+        return None
+
+    @api.model
+    def _record_attempt(self, move_id):
+        """Phase 1: checks, file, attempt and held token, committed before the HTTP call.
+
+        Returns ``(outcome, flow, document)``: an outcome when nothing is to be sent.
+        """
+        move = self.env["account.move"].browse(move_id).try_lock_for_update()
+        if not move:
+            return self._outcome("busy", self._busy_message(move_id)), None, None
+        blocker = move._chorus_deposit_blocker(check_tokens=False)
+        if blocker:
+            outcome = "already" if move.chorus_flow_id else "invalid"
+            return self._outcome(outcome, blocker, move.chorus_flow_id), None, None
+        problems = move._chorus_preflight()
+        if problems:
+            return self._outcome("invalid", move._chorus_problems_text(problems)), None, None
+        try:
+            document = self.env["chorus.facturx"]._build_document(move)
+            flow = self._create_attempt(move, document)
+            move.company_id._chorus_wallet()._hold(1)
+        except UserError as error:
+            self.env.cr.rollback()
+            outcome = "no_tokens" if move._chorus_tokens_available() < 1 else "invalid"
+            return self._outcome(outcome, error.args[0]), None, None
+        self.env.cr.commit()
+        return None, flow, document
+
+    def _send(self, document):
+        """Phase 2: the call. Phase 3: its answer, committed at once by the caller."""
+        self.ensure_one()
+        client = self.company_id._chorus_client()
+        timeout = self.env["ir.config_parameter"].sudo().get_param(DEPOSIT_TIMEOUT_PARAM)
+        if timeout:
+            client.timeout = float(timeout)
+        try:
+            receipt = client.deposit_flow(document["pdf"], document["filename"], syntax=self.syntax)
+        except TransportError as error:
+            self._lock_flow(self)
+            if error.outcome_unknown:
+                self._mark_unknown(error)
+                return self._outcome("unknown", self._unknown_message(error), self)
+            self._mark_refused(error)
+            return self._outcome("refused", self._refused_message(error), self)
+        except (AuthenticationError, AccessDeniedError, BusinessError) as error:
+            self._lock_flow(self)
+            self._mark_refused(error)
+            return self._outcome("refused", self._refused_message(error), self)
+        self._lock_flow(self)
+        if self.state in PENDING_STATES:
+            self._mark_deposited(receipt.flow_number, receipt.deposit_date)
+            # Chorus Pro integrates a flow within seconds or minutes: look soon rather than at the next run.
+            self.env.ref(POLL_CRON).sudo()._trigger(fields.Datetime.now() + datetime.timedelta(minutes=1))
+        message = self.env._(
+            "%(invoice)s was deposited on Chorus Pro (flow %(flow)s).",
+            invoice=", ".join(self.move_ids.mapped("display_name")),
+            flow=self.name,
+        )
+        return self._outcome("deposited", message, self)
+
+    def _in_flight(self):
+        """The attempt is young enough for its sender to still be waiting for the answer."""
+        self.ensure_one()
+        return (
+            self.state == "sending"
+            and fields.Datetime.now() - (self.sent_at or self.create_date) < SENDING_TIMEOUT
+        )
+
+    def _busy_message(self, move_id):
+        move = self.env["account.move"].browse(move_id)
+        return self.env._("%(invoice)s is already being deposited on Chorus Pro.", invoice=move.display_name)
+
+    @api.model
+    def _outcome(self, outcome, message, flow=None):
+        return {"outcome": outcome, "message": message, "flow_id": flow.id if flow else False}
+
+    def _lock_flow(self, flow):
+        """Wait for the flow row: the cron may be reconciling it at this very moment."""
+        self.env.cr.execute("SELECT id FROM chorus_flow WHERE id = %s FOR UPDATE", [flow.id])
+        flow.invalidate_recordset()
+
+    @api.model
+    def _create_attempt(self, move, document):
+        flow = self.create(
+            {
+                "company_id": move.company_id.id,
+                "move_ids": [fields.Command.set(move.ids)],
+                "filename": document["filename"],
+                "token_held": 1,
+                "sent_at": fields.Datetime.now(),
+                "next_poll_at": fields.Datetime.now() + SENDING_TIMEOUT,
+            }
+        )
+        flow.attachment_id = self.env["ir.attachment"].create(
+            {
+                "name": document["filename"],
+                "raw": document["pdf"],
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": flow.id,
+            }
+        )
+        move.write(
+            {
+                "chorus_flow_id": flow.id,
+                "chorus_deposit_queued": False,
+                "chorus_rejection_reason": False,
+                "chorus_invoice_id": 0,
+                "chorus_status": False,
+                "chorus_status_at": False,
+                "chorus_status_final": False,
+            }
+        )
+        return flow
+
+    # ------------------------------------------------------------------
+    # Outcomes (caller holds the flow row lock)
+    # ------------------------------------------------------------------
+    def _mark_deposited(self, flow_number, deposit_date=None):
+        self.ensure_one()
+        now = fields.Datetime.now()
+        self.write(
+            {
+                "name": flow_number,
+                "state": "deposited",
+                "deposit_date": deposit_date or fields.Date.context_today(self),
+                "error_message": False,
+                "next_poll_at": now,
+                "error_count": 0,
+            }
+        )
+        self._settle_tokens()
+        for move in self.move_ids:
+            move.message_post(
+                body=self.env._(
+                    "Deposited on Chorus Pro: flow %(flow)s. Its integration will be checked automatically.",
+                    flow=flow_number,
+                )
+            )
+
+    def _settle_tokens(self):
+        if self.token_held:
+            self.company_id._chorus_wallet()._settle(self.token_held, self.move_ids, self)
+            self.write({"token_charged": self.token_charged + len(self.move_ids), "token_held": 0})
+
+    def _release_tokens(self):
+        if self.token_held:
+            self.company_id._chorus_wallet()._release(self.token_held)
+            self.token_held = 0
+
+    def _mark_unknown(self, error):
+        self.ensure_one()
+        if self.state not in PENDING_STATES:
+            return
+        self.write(
+            {
+                "state": "unknown",
+                "error_message": error.message,
+                "next_poll_at": fields.Datetime.now(),
+            }
+        )
+
+    def _mark_refused(self, error):
+        self.ensure_one()
+        if self.state not in PENDING_STATES:
+            return
+        self.write({"state": "failed", "error_message": error.message, "next_poll_at": False})
+        self._release_tokens()
+        self._detach_moves(self.move_ids, self._refused_message(error), post=False)
+
+    def _mark_not_received(self):
+        self.ensure_one()
+        message = self.env._(
+            "Chorus Pro has no trace of this deposit: it was not received. "
+            "The invoice can be deposited again."
+        )
+        self.write({"state": "failed", "error_message": message, "next_poll_at": False})
+        self._release_tokens()
+        self._detach_moves(self.move_ids, message)
+
+    def _detach_moves(self, moves, reason, post=True):
+        """The invoices leave this flow: fixed, they may be deposited again."""
+        current = moves.filtered(lambda move: move.chorus_flow_id == self)
+        current.write({"chorus_flow_id": False, "chorus_rejection_reason": reason})
+        if post:
+            for move in moves:
+                move.message_post(body=reason)
+
+    def _refused_message(self, error):
+        if isinstance(error, AuthenticationError):
+            if error.party == AuthenticationError.PISTE:
+                cause = self.env._(
+                    "PISTE refused the application credentials (client id or secret): check them in Settings."
+                )
+            else:
+                cause = self.env._(
+                    "Chorus Pro refused the technical account (login or password): check it in Settings; "
+                    "the password must be changed every 14 months on the Chorus Pro portal."
+                )
+        elif isinstance(error, AccessDeniedError):
+            cause = self.env._(
+                "The PISTE application is not allowed to use the Factures API: subscribe it on PISTE."
+            )
+        elif isinstance(error, BusinessError):
+            cause = self.env._("Chorus Pro refused the file: %(label)s", label=error.label or error.message)
+        else:
+            cause = self.env._("Chorus Pro could not be reached: %(error)s", error=error.message)
+        return self.env._("The invoice was not deposited, no token was used. %(cause)s", cause=cause)
+
+    def _unknown_message(self, error):
+        return self.env._(
+            "Chorus Pro did not answer in time (%(error)s). The file may have been received: "
+            "Odoo checks it with "
+            "Chorus Pro before any new deposit, and the token stays reserved until then.",
+            error=error.message,
+        )
+
+    # ------------------------------------------------------------------
+    # Reconciliation of attempts without an answer
+    # ------------------------------------------------------------------
+    def _reconcile_grace(self):
+        minutes = (
+            self.env["ir.config_parameter"].sudo().get_param(RECONCILE_GRACE_PARAM, RECONCILE_GRACE_MINUTES)
+        )
+        return datetime.timedelta(minutes=float(minutes))
+
+    def _reconcile(self, client=None):
+        """Find in Chorus Pro what became of attempts in ``sending``/``unknown``.
+
+        Found by invoice number (deposited since the attempt, in a flow no other record
+        knows): deposited, token charged. Not found once Chorus had time to integrate
+        it: not received, token released. Otherwise unchanged, checked again later.
+        """
+        now = fields.Datetime.now()
+        grace = self._reconcile_grace()
+        for flow in self.filtered(lambda flow: flow.state in PENDING_STATES):
+            client = client or flow.company_id._chorus_client()
+            sent_at = flow.sent_at or flow.create_date
+            found = {}
+            for move in flow.move_ids:
+                items = client.search_issued_invoices(
+                    invoice_number=move.name, deposited_from=sent_at.date() - datetime.timedelta(days=1)
+                )
+                candidates = [item for item in items if item.number == move.name and item.flow_number]
+                # A flow another record already owns is an earlier deposit of the same number, not this one.
+                known = set(
+                    self.search(
+                        [
+                            ("company_id", "=", flow.company_id.id),
+                            ("name", "in", [item.flow_number for item in candidates]),
+                        ]
+                    ).mapped("name")
+                )
+                for item in candidates:
+                    if item.flow_number not in known:
+                        found[move] = item
+            flow.write({"last_poll_at": now, "poll_count": flow.poll_count + 1})
+            if found:
+                item = next(iter(found.values()))
+                flow._mark_deposited(item.flow_number, item.deposit_date)
+                for move, item in found.items():
+                    move._chorus_set_issued(item)
+                flow.write({"state": "integrated", "chorus_state": FLOW_INTEGRATED})
+            elif now - sent_at >= grace:
+                flow._mark_not_received()
+            else:
+                flow.next_poll_at = now + min(grace, datetime.timedelta(minutes=5))
+
+    # ------------------------------------------------------------------
+    # Integration report (consulterCRDetaille)
+    # ------------------------------------------------------------------
+    def _poll(self, client=None):
+        """Bring the flow up to date: reconcile, or read its report and map its invoices."""
+        self.ensure_one()
+        client = client or self.company_id._chorus_client()
+        if self.state in PENDING_STATES:
+            self._reconcile(client)
+            return
+        if self.state != "deposited":
+            return
+        now = fields.Datetime.now()
+        age = now - (self.sent_at or self.create_date)
+        try:
+            report = client.flow_report(self.name)
+        except NotFoundError:
+            # Chorus Pro may list a flow a few moments after acknowledging it.
+            self.write(
+                {
+                    "last_poll_at": now,
+                    "poll_count": self.poll_count + 1,
+                    "next_poll_at": now + _poll_delay(age),
+                }
+            )
+            return
+        values = {
+            "chorus_state": report.state,
+            "state_at": report.state_at,
+            "last_poll_at": now,
+            "poll_count": self.poll_count + 1,
+            "error_count": 0,
+        }
+        errors = [f"{error.code} {error.message}".strip() for error in report.technical_errors]
+        errors += [f"{error.invoice_number}: {error.message}" for error in report.invoice_errors]
+        if report.message and not errors and report.message != "TRA_MSG_00.000":
+            errors.append(report.message)
+        values["error_message"] = "\n".join(errors) or False
+        if report.state == FLOW_REJECTED:
+            values.update(state="rejected", next_poll_at=False)
+            self.write(values)
+            self._reject_moves(self.move_ids, report)
+        elif report.state in (FLOW_INTEGRATED, FLOW_PARTIAL):
+            rejected_numbers = {error.invoice_number for error in report.invoice_errors}
+            rejected = self.move_ids.filtered(lambda move: move.name in rejected_numbers)
+            values.update(
+                state="partially_integrated" if rejected or report.state == FLOW_PARTIAL else "integrated",
+                next_poll_at=False,
+            )
+            self.write(values)
+            if rejected:
+                self._reject_moves(rejected, report)
+            integrated = self.move_ids - rejected
+            if integrated:
+                by_number = {
+                    item.number: item for item in client.search_issued_invoices(flow_number=self.name)
+                }
+                for move in integrated:
+                    if move.name in by_number:
+                        move._chorus_set_issued(by_number[move.name])
+        else:
+            values["next_poll_at"] = now + _poll_delay(age)
+            self.write(values)
+
+    def _reject_moves(self, moves, report):
+        """Invoices Chorus Pro did not integrate: detached, reason in the chatter, token given back."""
+        by_number = {error.invoice_number: error.message for error in report.invoice_errors}
+        flow_reasons = "; ".join(error.message for error in report.technical_errors)
+        for move in moves:
+            reason = by_number.get(move.name) or flow_reasons or self.env._("no reason given")
+            self._detach_moves(
+                move,
+                self.env._(
+                    "Chorus Pro rejected this invoice (flow %(flow)s): %(reason)s. "
+                    "Fix it, then deposit it again; "
+                    "the token was given back.",
+                    flow=self.name,
+                    reason=reason,
+                ),
+            )
+        self.company_id._chorus_wallet()._credit_back(
+            moves, self, self.env._("Rejected by Chorus Pro in flow %(flow)s", flow=self.name)
+        )
+
+    # ------------------------------------------------------------------
+    # Cron
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_poll_flows(self, batch_size=CRON_BATCH_SIZE):
+        self = self.with_context(**SYSTEM_WRITE)  # noqa: PLW0642
+        now = fields.Datetime.now()
+        domain = [
+            ("state", "in", OPEN_STATES),
+            "|",
+            ("next_poll_at", "=", False),
+            ("next_poll_at", "<=", now),
+        ]
+        flows = self.search(domain, limit=batch_size, order="next_poll_at, id")
+        remaining = len(flows) if len(flows) < batch_size else self.search_count(domain)
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=remaining)
+        clients = {}
+        for flow_id in flows.ids:
+            flow = self.browse(flow_id).try_lock_for_update().filtered_domain(domain)
+            if not flow:
+                cron._commit_progress(1)
+                continue
+            company = flow.company_id
+            try:
+                if company not in clients:
+                    clients[company] = company._chorus_client()
+                flow._poll(clients[company])
+            except Exception as error:
+                self.env.cr.rollback()
+                flow = self.browse(flow_id)
+                _logger.warning("Chorus Pro flow %s not checked: %s", flow.display_name, error)
+                errors = flow.error_count + 1
+                age = fields.Datetime.now() - (flow.sent_at or flow.create_date)
+                flow.write(
+                    {"error_count": errors, "next_poll_at": fields.Datetime.now() + _poll_delay(age, errors)}
+                )
+            if not cron._commit_progress(1):
+                break

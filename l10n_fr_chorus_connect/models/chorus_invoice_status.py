@@ -1,0 +1,151 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The lifecycle of deposited invoices: every status Chorus Pro reports, and the cron that follows them.
+
+One run per company reads the invoices whose status changed since the last run with ONE
+paginated ``rechercher/fournisseur`` (``periodeDateHeureEtatCourantDu``), then fetches the
+history only of the invoices that moved. Invoices at a final status are no longer followed.
+"""
+
+import datetime
+import logging
+
+from odoo import api, fields, models
+
+from ..chorus import catalogue
+from ..chorus.errors import RateLimitedError, TransportError
+
+_logger = logging.getLogger(__name__)
+
+LAST_RUN_PARAM = "l10n_fr_chorus_connect.lifecycle_last_run.%s"
+RETRY_AT_PARAM = "l10n_fr_chorus_connect.lifecycle_retry_at.%s"
+# Chorus Pro timestamps and ours are not the same clock: read a little before the last run.
+CHANGED_SINCE_MARGIN = datetime.timedelta(minutes=10)
+TRACKED_FLOW_STATES = ("integrated", "partially_integrated", "deposited")
+# Fewer, larger pages: a run reads every invoice changed since the last one in a few calls.
+SEARCH_PAGE_SIZE = 1000
+
+
+class ChorusInvoiceStatus(models.Model):
+    _name = "chorus.invoice.status"
+    _description = "Chorus Pro Invoice Status"
+    _order = "date desc, entry_id desc, id desc"
+
+    move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="move_id.company_id", store=True, index=True)
+    entry_id = fields.Integer(string="Chorus Pro Entry", help="histoStatutId", required=True)
+    code = fields.Char(required=True)
+    label = fields.Char(string="Status", compute="_compute_label")
+    color = fields.Char(compute="_compute_label")
+    date = fields.Datetime()
+    comment = fields.Text(string="Buyer Comment")
+    author = fields.Char()
+
+    _move_entry_uniq = models.Constraint(
+        "unique(move_id, entry_id)", "A status of the Chorus Pro history is recorded once."
+    )
+
+    @api.depends("code")
+    @api.depends_context("lang")
+    def _compute_label(self):
+        for line in self:
+            status = catalogue.invoice_status(line.code)
+            line.label = _status_label(self.env, status)
+            line.color = status.color
+
+    # ------------------------------------------------------------------
+    # Cron
+    # ------------------------------------------------------------------
+    @api.model
+    def _tracked_moves_domain(self, company):
+        return [
+            ("company_id", "=", company.id),
+            ("chorus_status_final", "=", False),
+            ("chorus_flow_id.state", "in", TRACKED_FLOW_STATES),
+        ]
+
+    @api.model
+    def _cron_track_lifecycles(self):
+        self = self.with_context(skip_is_manually_modified=True)  # noqa: PLW0642 - bookkeeping, not an edit
+        companies = (
+            self.env["account.move"]
+            .search(
+                [("chorus_status_final", "=", False), ("chorus_flow_id.state", "in", TRACKED_FLOW_STATES)]
+            )
+            .company_id
+        )
+        params = self.env["ir.config_parameter"].sudo()
+        now = fields.Datetime.now()
+        for company in companies:
+            retry_at = params.get_param(RETRY_AT_PARAM % company.id)
+            if retry_at and fields.Datetime.to_datetime(retry_at) > now:
+                continue
+            try:
+                done = self.with_company(company)._track_company(company)
+            except Exception as error:
+                self.env.cr.rollback()
+                _logger.warning("Chorus Pro lifecycles of %s not read: %s", company.name, error)
+                delay = getattr(error, "retry_after", None) or 600
+                params.set_param(
+                    RETRY_AT_PARAM % company.id,
+                    fields.Datetime.to_string(fields.Datetime.now() + datetime.timedelta(seconds=delay)),
+                )
+                self.env["ir.cron"]._commit_progress()
+                continue
+            params.set_param(RETRY_AT_PARAM % company.id, "")
+            if not done:
+                break
+
+    @api.model
+    def _track_company(self, company, client=None):
+        """One run for one company. Returns False when the cron ran out of time (re-triggered)."""
+        params = self.env["ir.config_parameter"].sudo()
+        moves_model = self.env["account.move"]
+        cron = self.env["ir.cron"]
+        tracked = moves_model.search(self._tracked_moves_domain(company))
+        if not tracked:
+            return True
+        client = client or company._chorus_client()
+        client.page_size = max(client.page_size, SEARCH_PAGE_SIZE)
+        started = fields.Datetime.now()
+        last_run = params.get_param(LAST_RUN_PARAM % company.id)
+        if last_run:
+            since = fields.Datetime.to_datetime(last_run) - CHANGED_SINCE_MARGIN
+        else:
+            first = min(flow.sent_at or flow.create_date for flow in tracked.chorus_flow_id)
+            since = first - datetime.timedelta(days=1)
+        changed = client.search_issued_invoices(changed_since=since)
+        by_id = {item.chorus_id: item for item in changed}
+        by_number = {item.number: item for item in changed}
+        moved = []
+        for move in tracked:
+            item = by_id.get(move.chorus_invoice_id) if move.chorus_invoice_id else by_number.get(move.name)
+            if item and move._chorus_status_moved(item):
+                moved.append((move.id, item))
+        cron._commit_progress(remaining=len(moved))
+        for move_id, item in moved:
+            move = moves_model.browse(move_id).try_lock_for_update()
+            if move:
+                try:
+                    move._chorus_refresh_lifecycle(client, item)
+                except RateLimitedError:
+                    self.env.cr.rollback()
+                    raise
+                except TransportError as error:
+                    self.env.cr.rollback()
+                    _logger.info("Chorus Pro history of %s not read: %s", move_id, error)
+                    cron._commit_progress()
+                    continue
+                except Exception as error:
+                    self.env.cr.rollback()
+                    _logger.warning("Chorus Pro history of %s not read: %s", move_id, error)
+                    cron._commit_progress()
+                    continue
+            if not cron._commit_progress(1):
+                return False
+        params.set_param(LAST_RUN_PARAM % company.id, fields.Datetime.to_string(started))
+        cron._commit_progress()
+        return True
+
+
+def _status_label(env, status):
+    return status.label_fr if (env.lang or "").startswith("fr") else status.label_en

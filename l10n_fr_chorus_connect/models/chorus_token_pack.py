@@ -1,0 +1,43 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class ChorusTokenPack(models.Model):
+    """A pack of tokens the vendor sells (data: data/chorus_token_pack_data.xml)."""
+
+    _name = "chorus.token.pack"
+    _description = "Chorus Pro Token Pack"
+    _order = "sequence, tokens"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True, help="Pack code the token vendor knows (pack_code).")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    tokens = fields.Integer(required=True)
+    currency_id = fields.Many2one(
+        "res.currency", required=True, default=lambda self: self.env.ref("base.EUR")
+    )
+    amount = fields.Monetary(string="Price (tax excl.)", required=True)
+    unit_price = fields.Monetary(
+        string="Price per Transmission",
+        compute="_compute_unit_price",
+        help="Price of one token, tax excluded.",
+    )
+
+    _code_uniq = models.Constraint("unique(code)", "A pack code is unique.")
+    _tokens_positive = models.Constraint("CHECK(tokens > 0)", "A pack holds at least one token.")
+    _amount_positive = models.Constraint("CHECK(amount >= 0)", "A pack price cannot be negative.")
+
+    @api.depends("tokens", "amount")
+    def _compute_unit_price(self):
+        for pack in self:
+            pack.unit_price = pack.amount / pack.tokens if pack.tokens else 0.0
+
+    def action_buy(self):
+        """« Acheter »: order this pack from the token vendor, open its payment page."""
+        self.ensure_one()
+        if not self.env.user.has_group("l10n_fr_chorus_connect.group_chorus_manager"):
+            raise UserError(self.env._("Only Chorus Pro administrators may buy tokens."))
+        order = self.env["chorus.token.order"].sudo()._place(self.env.company, self)
+        return order._payment_action()

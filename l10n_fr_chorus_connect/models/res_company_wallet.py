@@ -1,0 +1,76 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..chorus.vouchers import PRODUCTION_VENDOR_PUBLIC_KEY, SANDBOX_VENDOR_PUBLIC_KEY
+
+VENDOR_URL_PARAM = "l10n_fr_chorus_connect.vendor_url"
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    chorus_token_low_threshold = fields.Integer(
+        string="Low Token Balance Alert",
+        default=10,
+        help="Chorus Pro administrators are alerted when the token balance goes down to this number.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["chorus.token.wallet"]._ensure_for_companies(companies)
+        return companies
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_chorus_tokens_used(self):
+        used = (
+            self.env["chorus.token.ledger"]
+            .sudo()
+            .search_count([("company_id", "in", self.ids), ("kind", "!=", "grant")], limit=1)
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "A company that bought or used Chorus Pro tokens cannot be deleted: its token ledger is "
+                    "kept."
+                )
+            )
+
+    def _chorus_wallet(self):
+        """The token wallet of this company (superuser), created with its welcome grant if missing."""
+        self.ensure_one()
+        return self.env["chorus.token.wallet"].sudo()._ensure_for_companies(self)
+
+    def _chorus_vendor_url(self):
+        """Sandbox: the vendor the sandbox plays. Otherwise the vendor service configured for the database."""
+        self.ensure_one()
+        if self.chorus_environment == "sandbox":
+            return self._chorus_sandbox_base_url()
+        url = self.env["ir.config_parameter"].sudo().get_param(VENDOR_URL_PARAM)
+        if not url:
+            raise UserError(
+                self.env._(
+                    "The address of the token vendor is not configured (system parameter %(param)s).",
+                    param=VENDOR_URL_PARAM,
+                )
+            )
+        return url.rstrip("/")
+
+    def _chorus_vendor_key(self):
+        """The public key vouchers must be signed with: the test key is only trusted in sandbox."""
+        self.ensure_one()
+        if self.chorus_environment == "sandbox":
+            return SANDBOX_VENDOR_PUBLIC_KEY
+        return PRODUCTION_VENDOR_PUBLIC_KEY
+
+    def _chorus_vendor_environment(self):
+        """The ``environment`` a voucher of this company must carry."""
+        self.ensure_one()
+        return "sandbox" if self.chorus_environment == "sandbox" else "production"
+
+    def _chorus_vendor_company_ref(self):
+        """How the vendor knows this company: database and company, so a voucher fits one wallet only."""
+        self.ensure_one()
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        return f"{uuid}:{self.id}"

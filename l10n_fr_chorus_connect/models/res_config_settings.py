@@ -1,0 +1,60 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    chorus_environment = fields.Selection(related="company_id.chorus_environment", readonly=False)
+    chorus_environment_banner = fields.Html(related="company_id.chorus_environment_banner")
+    chorus_piste_client_id = fields.Char(related="company_id.chorus_piste_client_id", readonly=False)
+    chorus_piste_client_secret = fields.Char(related="company_id.chorus_piste_client_secret", readonly=False)
+    chorus_login = fields.Char(related="company_id.chorus_login", readonly=False)
+    chorus_password = fields.Char(related="company_id.chorus_password", readonly=False)
+    chorus_supplier_structure_choice_id = fields.Many2one(
+        related="company_id.chorus_supplier_structure_choice_id",
+        readonly=False,
+        domain="[('company_id', '=', company_id)]",
+    )
+    chorus_supplier_structure_id = fields.Integer(related="company_id.chorus_supplier_structure_id")
+    chorus_supplier_service_code = fields.Char(
+        related="company_id.chorus_supplier_service_code", readonly=False
+    )
+    chorus_password_expiry = fields.Date(related="company_id.chorus_password_expiry")
+    chorus_connection_report = fields.Html(related="company_id.chorus_connection_report")
+
+    def action_chorus_load_supplier_structures(self):
+        self.ensure_one()
+        structures = self.company_id._chorus_load_supplier_structures()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Chorus Pro"),
+                "message": self.env._(
+                    "%(count)s structure(s) found for your technical account.", count=len(structures)
+                ),
+                "type": "success" if structures else "warning",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_chorus_test_connection(self):
+        self.ensure_one()
+        steps = self.company_id._chorus_test_connection()
+        failed = [step for step in steps if not step["ok"]]
+        if failed:
+            message = f"{failed[0]['label']}: {failed[0]['fix']}"
+        else:
+            message = self.env._("Every check passed: this company can deposit invoices on Chorus Pro.")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Chorus Pro connection test"),
+                "message": message,
+                "type": "danger" if failed else "success",
+                "sticky": bool(failed),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

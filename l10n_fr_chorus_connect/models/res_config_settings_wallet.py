@@ -1,0 +1,58 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+LEDGER_PREVIEW = 10
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    chorus_token_balance = fields.Integer(string="Token Balance", compute="_compute_chorus_tokens")
+    chorus_token_held = fields.Integer(string="Reserved Tokens", compute="_compute_chorus_tokens")
+    chorus_token_month_consumption = fields.Integer(
+        string="Used this Month", compute="_compute_chorus_tokens"
+    )
+    chorus_token_low_threshold = fields.Integer(
+        related="company_id.chorus_token_low_threshold", readonly=False
+    )
+    chorus_token_pack_ids = fields.Many2many(
+        "chorus.token.pack", string="Token Packs", compute="_compute_chorus_tokens"
+    )
+    chorus_token_ledger_ids = fields.Many2many(
+        "chorus.token.ledger", string="Latest Ledger Entries", compute="_compute_chorus_tokens"
+    )
+
+    @api.depends("company_id")
+    def _compute_chorus_tokens(self):
+        packs = self.env["chorus.token.pack"].search([])
+        for settings in self:
+            wallet = settings.company_id._chorus_wallet()
+            settings.chorus_token_balance = wallet.balance
+            settings.chorus_token_held = wallet.held
+            settings.chorus_token_month_consumption = wallet.month_consumption
+            settings.chorus_token_pack_ids = packs
+            settings.chorus_token_ledger_ids = (
+                self.env["chorus.token.ledger"]
+                .sudo()
+                .search([("wallet_id", "=", wallet.id)], limit=LEDGER_PREVIEW)
+            )
+
+    def action_chorus_token_ledger(self):
+        return self.company_id._chorus_wallet().action_open_ledger()
+
+    def action_chorus_token_orders(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_fr_chorus_connect.action_chorus_token_order"
+        )
+        action["domain"] = [("company_id", "=", self.company_id.id)]
+        return action
+
+    def action_chorus_token_voucher(self):
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_fr_chorus_connect.action_chorus_token_voucher"
+        )
+
+    def action_chorus_token_correction(self):
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_fr_chorus_connect.action_chorus_token_correction"
+        )

@@ -1,0 +1,104 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Base of the deposit and tracking tests: valid invoices to a public customer, sandbox helpers."""
+
+from odoo import Command
+
+from .common import SIRET_COMMUNE, ChorusSandboxCase
+
+DEPOSIT_ROUTE = "factures/v1/deposer/flux"
+SEARCH_ROUTE = "factures/v1/rechercher/fournisseur"
+HISTORY_ROUTE = "factures/v1/consulter/historique"
+REPORT_ROUTE = "transverses/v1/consulterCRDetaille"
+
+
+class ChorusDepositCase(ChorusSandboxCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "l10n_fr_chorus_connect.reconcile_grace_minutes", "30"
+        )
+        if not cls.company.vat:
+            cls.company.vat = "FR44732829320"
+        if not cls.company.partner_id.bank_ids:
+            cls.env["res.partner.bank"].create(
+                {
+                    "acc_number": "FR7630006000011234567890189",
+                    "partner_id": cls.company.partner_id.id,
+                    "allow_out_payment": True,
+                }
+            )
+        cls.public_partner.write({"street": "1 place de la Mairie", "zip": "75001", "city": "Paris"})
+        cls.public_partner._chorus_fetch_directory()
+        cls.env.user.group_ids = [Command.link(cls.env.ref("l10n_fr_chorus_connect.group_chorus_manager").id)]
+
+    def setUp(self):
+        super().setUp()
+        # Invoice numbers start again in every test (rollback): so does the sandbox.
+        self.sandbox_control.reset()
+        self.sandbox_control.configure(flow_delay=0, step_delay=0)
+
+    # ------------------------------------------------------------------
+    def create_public_invoice(self, amount=1000.0, move_type="out_invoice", post=True, partner=None):
+        move = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": (partner or self.public_invoice_address).id,
+                "invoice_date": "2026-11-20",
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product_a.id,
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.set(self.company_data["default_tax_sale"].ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        if move_type == "out_invoice" and not move.chorus_payment_means:
+            move.chorus_payment_means = "30"
+        if post:
+            move.action_post()
+        return move
+
+    def wallet(self):
+        wallet = self.company._chorus_wallet()
+        wallet.invalidate_recordset()
+        return wallet
+
+    def deposit(self, moves):
+        """Deposit as the button does, on cursors of their own (test mode: savepoints)."""
+        with self.enter_registry_test_mode():
+            results = [self.env["chorus.flow"]._deposit_move(move.id) for move in moves]
+        self.env.invalidate_all()
+        return results
+
+    def run_cron(self, xmlid):
+        with self.enter_registry_test_mode():
+            self.env.ref(xmlid).method_direct_trigger()
+        self.env.invalidate_all()
+
+    def poll_flows(self):
+        self.env["chorus.flow"].search([]).write({"next_poll_at": "2000-01-01 00:00:00"})
+        self.run_cron("l10n_fr_chorus_connect.ir_cron_chorus_poll_flows")
+
+    def track_lifecycles(self):
+        self.run_cron("l10n_fr_chorus_connect.ir_cron_chorus_track_lifecycles")
+
+    def calls(self, route):
+        return self.sandbox_control.stats().get(route, 0)
+
+    def accepted_in_chorus(self, move):
+        """How many invoices with this number Chorus Pro integrated."""
+        return len(
+            [
+                item
+                for item in self.chorus_client().search_issued_invoices(invoice_number=move.name)
+                if item.number == move.name
+            ]
+        )
+
+    def buyer_siret(self):
+        return SIRET_COMMUNE

@@ -1,0 +1,219 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Following deposits and invoices until payment (DESIGN §7), through the sandbox."""
+
+import io
+import tarfile
+from unittest.mock import patch
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import SIRET_HIGH_SCHOOL
+from .test_deposit_common import (
+    DEPOSIT_ROUTE,
+    HISTORY_ROUTE,
+    REPORT_ROUTE,
+    SEARCH_ROUTE,
+    ChorusDepositCase,
+)
+
+STEP = 60
+
+
+@tagged("post_install", "-at_install")
+class TestTracking(ChorusDepositCase):
+    @classmethod
+    def default_env_context(cls):
+        # Chatter messages are part of what is tested.
+        return {}
+
+    def deposit_integrated(self, *moves, scenario=None):
+        for move in moves:
+            if scenario:
+                self.sandbox_control.scenario(move.name, scenario)
+        results = self.deposit(self.env["account.move"].concat(*moves))
+        for result in results:
+            self.assertEqual(result["outcome"], "deposited", result["message"])
+        self.poll_flows()
+
+    def test_integrated_flow_maps_the_invoice(self):
+        self.sandbox_control.configure(step_delay=STEP)
+        move = self.create_public_invoice()
+        self.deposit_integrated(move)
+        flow = move.chorus_flow_id
+        self.assertEqual(flow.state, "integrated")
+        self.assertEqual(flow.chorus_state, "IN_INTEGRE")
+        self.assertTrue(move.chorus_invoice_id)
+        self.assertEqual(move.chorus_status, "DEPOSEE")
+        self.assertEqual(self.calls(REPORT_ROUTE), 1)
+        self.assertEqual(self.calls(SEARCH_ROUTE), 1)
+
+    def test_rejected_flow_detaches_the_invoice_and_gives_the_token_back(self):
+        move = self.create_public_invoice()
+        move.buyer_reference = "SERV-ANCIEN"  # inactive: Chorus Pro rejects it at integration
+        balance = self.wallet().balance
+        with patch.object(type(move), "_chorus_preflight", return_value=[]):
+            [result] = self.deposit(move)
+        self.assertEqual(result["outcome"], "deposited", result["message"])
+        flow = move.chorus_flow_id
+        self.assertEqual(self.wallet().balance, balance - 1)
+        self.poll_flows()
+        self.assertEqual(flow.state, "rejected")
+        self.assertFalse(move.chorus_flow_id, "detached: ready to be fixed and deposited again")
+        self.assertTrue(move.chorus_rejection_reason)
+        self.assertEqual(move.chorus_deposit_state, "to_fix")
+        self.assertEqual(self.wallet().balance, balance, "credited back")
+        self.assertTrue(
+            any(flow.name in body and "SERV-ANCIEN" in body for body in move.message_ids.mapped("body"))
+        )
+        move.buyer_reference = "SERV-COMPTA"
+        [again] = self.deposit(move)
+        self.assertEqual(again["outcome"], "deposited", again["message"])
+        self.assertEqual(self.calls(DEPOSIT_ROUTE), 2)
+
+    def test_partially_integrated_flow_detaches_only_the_rejected_invoice(self):
+        """A lot of two invoices (the flow model allows it): Chorus integrates one and rejects the other."""
+        good, bad = self.create_public_invoice(100), self.create_public_invoice(200)
+        bad.buyer_reference = "SERV-ANCIEN"
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+            for move in good + bad:
+                xml = self.env["chorus.facturx"]._build_xml(move)[0]
+                info = tarfile.TarInfo(f"{move.name.replace('/', '-')}.xml")
+                info.size = len(xml)
+                archive.addfile(info, io.BytesIO(xml))
+        receipt = self.chorus_client().deposit_flow(
+            buffer.getvalue(), "lot.tar.gz", syntax="IN_DP_E1_CII_16B"
+        )
+        balance = self.wallet().balance
+        self.wallet()._hold(2)
+        flow = (
+            self.env["chorus.flow"]
+            .sudo()
+            .create(
+                {
+                    "company_id": self.company.id,
+                    "move_ids": [Command.set((good + bad).ids)],
+                    "token_held": 2,
+                    "syntax": "IN_DP_E1_CII_16B",
+                }
+            )
+        )
+        (good + bad).chorus_flow_id = flow
+        flow._mark_deposited(receipt.flow_number)
+        self.assertEqual(self.wallet().balance, balance - 2)
+        self.poll_flows()
+        self.assertEqual(flow.state, "partially_integrated")
+        self.assertEqual(flow.chorus_state, "IN_INTEGRE_PARTIEL")
+        self.assertIn(bad.name, flow.error_message)
+        self.assertEqual(good.chorus_flow_id, flow)
+        self.assertTrue(good.chorus_invoice_id)
+        self.assertFalse(bad.chorus_flow_id)
+        self.assertIn("SERV-ANCIEN", bad.chorus_rejection_reason)
+        self.assertEqual(self.wallet().balance, balance - 1, "the rejected invoice's token came back")
+        self.assertEqual(self.calls(SEARCH_ROUTE), 1, "one search maps the flow's invoices")
+
+    def test_lifecycle_until_payment_with_one_search_per_run(self):
+        self.sandbox_control.configure(step_delay=STEP)
+        moves = (
+            self.create_public_invoice(100)
+            + self.create_public_invoice(200)
+            + self.create_public_invoice(300)
+        )
+        self.deposit_integrated(*moves)
+        self.sandbox_control.advance(STEP * 4)
+        self.sandbox_control.clear_stats()
+        self.track_lifecycles()
+        self.assertEqual(self.calls(SEARCH_ROUTE), 1)
+        self.assertEqual(self.calls(HISTORY_ROUTE), 3)
+        for move in moves:
+            self.assertEqual(move.chorus_status, "MISE_EN_PAIEMENT")
+            self.assertTrue(move.chorus_status_final)
+            self.assertEqual(move.chorus_deposit_state, "paid")
+            self.assertEqual(
+                move.chorus_status_ids.mapped("code"),
+                ["MISE_EN_PAIEMENT", "MANDATEE", "MISE_A_DISPOSITION", "DEPOSEE"],
+            )
+        self.sandbox_control.clear_stats()
+        self.track_lifecycles()
+        self.assertEqual(self.calls(SEARCH_ROUTE), 0, "final statuses are no longer followed")
+        self.assertEqual(self.calls(HISTORY_ROUTE), 0)
+
+    def test_only_moved_invoices_get_their_history_read(self):
+        self.sandbox_control.configure(step_delay=3600)
+        moves = self.create_public_invoice(100) + self.create_public_invoice(200)
+        self.deposit_integrated(*moves)
+        self.track_lifecycles()
+        self.sandbox_control.set_status(moves[0].chorus_invoice_id, "SERVICE_FAIT", "")
+        self.sandbox_control.clear_stats()
+        self.track_lifecycles()
+        self.assertEqual(self.calls(SEARCH_ROUTE), 1)
+        self.assertEqual(self.calls(HISTORY_ROUTE), 1)
+        self.assertEqual(moves[0].chorus_status, "SERVICE_FAIT")
+        self.assertEqual(moves[1].chorus_status, "DEPOSEE")
+
+    def test_suspended_invoice_creates_an_activity(self):
+        self.sandbox_control.configure(step_delay=STEP)
+        move = self.create_public_invoice()
+        self.deposit_integrated(move, scenario="suspended")
+        self.sandbox_control.advance(STEP * 3)
+        self.track_lifecycles()
+        self.assertEqual(move.chorus_status, "SUSPENDUE")
+        self.assertEqual(move.chorus_deposit_state, "to_fix")
+        self.assertFalse(move.chorus_status_final)
+        activity = move.activity_ids.filtered(
+            lambda act: act.activity_type_id
+            == self.env.ref("l10n_fr_chorus_connect.mail_activity_type_chorus_action")
+        )
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, move.invoice_user_id or move.create_uid)
+        self.assertIn("bon de livraison", activity.note)
+        suspended = move.chorus_status_ids.filtered(lambda line: line.code == "SUSPENDUE")
+        self.assertIn("bon de livraison", suspended.comment)
+        self.assertTrue(any("bon de livraison" in body for body in move.message_ids.mapped("body")))
+
+    def test_buyer_rejection_is_final(self):
+        self.sandbox_control.configure(step_delay=STEP)
+        move = self.create_public_invoice()
+        self.deposit_integrated(move, scenario="rejected")
+        self.sandbox_control.advance(STEP * 3)
+        self.track_lifecycles()
+        self.assertEqual(move.chorus_status, "REJETEE")
+        self.assertTrue(move.chorus_status_final)
+        self.assertEqual(len(move.activity_ids), 1)
+
+    def test_mandated_is_final_when_payment_is_not_reported(self):
+        self.sandbox_control.configure(step_delay=STEP)
+        lycee = self.buyers[SIRET_HIGH_SCHOOL]
+        lycee.write({"street": "1 rue du Lycee", "zip": "75005", "city": "Paris"})
+        lycee._chorus_fetch_directory()
+        move = self.create_public_invoice(partner=lycee)
+        self.deposit_integrated(move)
+        self.sandbox_control.advance(STEP * 4)
+        self.track_lifecycles()
+        self.assertEqual(move.chorus_status, "MANDATEE")
+        self.assertTrue(move.chorus_status_final)
+
+    def test_refresh_button_runs_the_same_code_for_one_invoice(self):
+        self.sandbox_control.configure(step_delay=STEP)
+        move = self.create_public_invoice()
+        self.deposit(move)
+        self.sandbox_control.advance(STEP)
+        with self.enter_registry_test_mode():
+            move.action_chorus_refresh()
+        self.env.invalidate_all()
+        self.assertEqual(move.chorus_flow_id.state, "integrated")
+        self.assertEqual(move.chorus_status, "MISE_A_DISPOSITION")
+        self.assertEqual(move.chorus_status_label, "Made available to the buyer")
+        self.assertEqual(len(move.chorus_status_ids), 2)
+
+    def test_transport_errors_back_off_without_stopping_the_run(self):
+        moves = self.create_public_invoice(100) + self.create_public_invoice(200)
+        self.deposit(moves)
+        self.inject_fault(REPORT_ROUTE, "http_503")
+        self.poll_flows()
+        flows = moves.chorus_flow_id
+        failed = flows.filtered(lambda flow: flow.error_count)
+        self.assertEqual(len(failed), 1)
+        self.assertGreater(failed.next_poll_at, failed.last_poll_at or failed.sent_at)
+        self.assertEqual((flows - failed).state, "integrated")

@@ -1,0 +1,222 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Buying a pack from the token vendor the sandbox plays, over real HTTP; forged and replayed vouchers."""
+
+import json
+import socket
+
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from ..chorus.vouchers import SANDBOX_VENDOR_PRIVATE_KEY, sign_voucher
+from .common import ChorusSandboxCase
+
+
+@tagged("post_install", "-at_install")
+class TestWalletPurchase(ChorusSandboxCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env,
+            login="chorus_buyer_admin",
+            groups="base.group_user,account.group_account_invoice,l10n_fr_chorus_connect.group_chorus_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.user = new_test_user(
+            cls.env,
+            login="chorus_buyer_user",
+            groups="base.group_user,account.group_account_invoice,l10n_fr_chorus_connect.group_chorus_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.pack_200 = cls.env.ref("l10n_fr_chorus_connect.chorus_token_pack_200")
+        cls.pack_500 = cls.env.ref("l10n_fr_chorus_connect.chorus_token_pack_500")
+
+    def wallet(self):
+        wallet = self.company._chorus_wallet()
+        wallet.invalidate_recordset()
+        return wallet
+
+    def purchases(self):
+        return (
+            self.env["chorus.token.ledger"]
+            .sudo()
+            .search([("company_id", "=", self.company.id), ("kind", "=", "purchase")])
+        )
+
+    def buy(self, pack):
+        action = pack.with_user(self.manager).with_company(self.company).action_buy()
+        order = self.env["chorus.token.order"].search([("company_id", "=", self.company.id)], limit=1)
+        return action, order
+
+    def pay(self, order):
+        return self._sandbox_call("/_sandbox/vendor/pay", {"order_id": order.name})
+
+    def vendor_voucher(self, order):
+        answer = requests.get(f"{self.sandbox.url}/vendor/v1/orders/{order.name}", timeout=10).json()
+        return answer["voucher"]
+
+    def paste(self, voucher, user=None):
+        text = voucher if isinstance(voucher, str) else json.dumps(voucher)
+        wizard = self.env["chorus.token.voucher"].with_user(user or self.manager).create({"voucher": text})
+        return wizard.action_redeem()["params"]
+
+    def own_voucher(self, key=SANDBOX_VENDOR_PRIVATE_KEY, **changes):
+        payload = {
+            "voucher_id": "VCH-TEST-1",
+            "order_id": "ORD-TEST-1",
+            "company_ref": self.company._chorus_vendor_company_ref(),
+            "pack_code": "pack_200",
+            "tokens": 200,
+            "issued_at": "2026-11-20T10:00:00+00:00",
+            "environment": "sandbox",
+            **changes,
+        }
+        return sign_voucher(key, payload)
+
+    # ------------------------------------------------------------------
+    def test_buy_pack_pay_and_credit_once(self):
+        action, order = self.buy(self.pack_200)
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertEqual(action["target"], "new")
+        self.assertEqual(action["url"], f"{self.sandbox.url}/vendor/pay/{order.name}")
+        self.assertEqual(
+            (order.state, order.tokens, order.amount, order.pack_code), ("pending", 200, 100.0, "pack_200")
+        )
+        # Not paid yet: nothing credited.
+        notification = order.with_user(self.manager).action_check_payment()["params"]
+        self.assertEqual(notification["type"], "info")
+        self.assertEqual(self.wallet().balance, 50)
+        self.pay(order)
+        notification = order.with_user(self.manager).action_check_payment()["params"]
+        self.assertEqual(notification["type"], "success", notification["message"])
+        self.assertEqual(order.state, "credited")
+        self.assertEqual(self.wallet().balance, 250)
+        entry = self.purchases()
+        self.assertEqual((entry.quantity, entry.order_id, entry.voucher_id), (200, order, order.voucher_id))
+        self.assertTrue(order.voucher_id.startswith("VCH-"))
+        # Checked again, by the button or the cron: still credited once.
+        order.with_user(self.manager).action_check_payment()
+        with self.enter_registry_test_mode():
+            self.env.ref("l10n_fr_chorus_connect.ir_cron_chorus_token_orders").method_direct_trigger()
+        self.env.invalidate_all()
+        self.assertEqual(self.wallet().balance, 250)
+        self.assertEqual(len(self.purchases()), 1)
+
+    def test_cron_credits_paid_orders(self):
+        _action, order = self.buy(self.pack_500)
+        self.pay(order)
+        with self.enter_registry_test_mode():
+            self.env.ref("l10n_fr_chorus_connect.ir_cron_chorus_token_orders").method_direct_trigger()
+        self.env.invalidate_all()
+        self.assertEqual(order.state, "credited")
+        self.assertEqual(self.wallet().balance, 550)
+
+    def test_replayed_voucher_is_refused_and_logged(self):
+        _action, order = self.buy(self.pack_200)
+        self.pay(order)
+        order.with_user(self.manager).action_check_payment()
+        self.assertEqual(self.wallet().balance, 250)
+        with self.assertLogs(
+            "odoo.addons.l10n_fr_chorus_connect.models.chorus_token_order", "WARNING"
+        ) as logs:
+            result = self.paste(self.vendor_voucher(order))
+        self.assertEqual(result["type"], "warning")
+        self.assertIn("already credited", result["message"])
+        self.assertIn("replayed", logs.output[0])
+        self.assertEqual(self.wallet().balance, 250)
+        self.assertIn("already credited", order.message_ids[0].body)
+
+    def test_pasted_voucher_is_credited_with_its_order(self):
+        _action, order = self.buy(self.pack_200)
+        self.pay(order)
+        result = self.paste(self.vendor_voucher(order))
+        self.assertEqual(result["type"], "success", result["message"])
+        self.assertEqual(self.wallet().balance, 250)
+        self.assertEqual(order.state, "credited")
+        self.assertEqual(self.purchases().order_id, order)
+
+    def test_forged_voucher_is_refused(self):
+        forged = self.own_voucher(key=Ed25519PrivateKey.generate())
+        with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_order", "WARNING"):
+            result = self.paste(forged)
+        self.assertEqual(result["type"], "danger")
+        self.assertIn("signature", result["message"])
+        self.assertEqual(self.wallet().balance, 50)
+        self.assertIn("signature", self.wallet().message_ids[0].body)
+
+    def test_tampered_voucher_is_refused(self):
+        _action, order = self.buy(self.pack_200)
+        self.pay(order)
+        voucher = self.vendor_voucher(order)
+        voucher["payload"]["tokens"] = 2500
+        with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_order", "WARNING"):
+            result = self.paste(voucher)
+        self.assertEqual(result["type"], "danger")
+        self.assertEqual(self.wallet().balance, 50)
+        self.assertFalse(self.purchases())
+        for junk in ("not json", json.dumps({"payload": {}, "signature": "AAAA"})):
+            with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_order", "WARNING"):
+                self.assertEqual(self.paste(junk)["type"], "danger")
+        self.assertEqual(self.wallet().balance, 50)
+
+    def test_voucher_of_another_company_is_refused(self):
+        voucher = self.own_voucher(company_ref="another-database:1")
+        with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_order", "WARNING"):
+            result = self.paste(voucher)
+        self.assertEqual(result["type"], "danger")
+        self.assertEqual(self.wallet().balance, 50)
+
+    def test_sandbox_key_is_not_trusted_outside_sandbox(self):
+        voucher = self.own_voucher()
+        self.company.chorus_environment = "qualification"
+        with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_order", "WARNING"):
+            result = self.paste(voucher)
+        self.assertEqual(result["type"], "danger")
+        self.assertEqual(self.wallet().balance, 50)
+        # The same voucher is good in sandbox: only the trust changed.
+        self.company.chorus_environment = "sandbox"
+        self.assertEqual(self.paste(voucher)["type"], "success")
+        self.assertEqual(self.wallet().balance, 250)
+
+    def test_vendor_unreachable_orders_and_credits_nothing(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            closed_port = probe.getsockname()[1]
+        self.company.chorus_sandbox_url = f"http://127.0.0.1:{closed_port}"
+        with self.assertRaisesRegex(UserError, "cannot be reached"):
+            self.buy(self.pack_200)
+        self.assertFalse(self.env["chorus.token.order"].search([("company_id", "=", self.company.id)]))
+        self.assertEqual(self.wallet().balance, 50)
+
+    def test_vendor_unreachable_while_checking_keeps_the_order(self):
+        _action, order = self.buy(self.pack_200)
+        self.pay(order)
+        self.company.chorus_sandbox_url = "http://127.0.0.1:9"
+        with self.assertRaisesRegex(UserError, "cannot be reached"):
+            order.with_user(self.manager).action_check_payment()
+        self.assertEqual(order.state, "pending")
+        self.assertEqual(self.wallet().balance, 50)
+
+    def test_unpaid_order_is_abandoned_after_thirty_days(self):
+        _action, order = self.buy(self.pack_200)
+        self.env.cr.execute(
+            "UPDATE chorus_token_order SET create_date = now() - interval '31 days' WHERE id = %s", [order.id]
+        )
+        self.env.invalidate_all()
+        with self.enter_registry_test_mode():
+            self.env.ref("l10n_fr_chorus_connect.ir_cron_chorus_token_orders").method_direct_trigger()
+        self.env.invalidate_all()
+        self.assertEqual(order.state, "failed")
+        self.assertEqual(self.wallet().balance, 50)
+
+    def test_only_administrators_buy(self):
+        with self.assertRaises(UserError):
+            self.pack_200.with_user(self.user).action_buy()
+        with self.assertRaises(AccessError):
+            self.env["chorus.token.voucher"].with_user(self.user).create({"voucher": "{}"})

@@ -1,0 +1,2 @@
+from . import chorus_token_correction
+from . import chorus_token_voucher
