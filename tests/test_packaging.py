@@ -64,3 +64,17 @@ def test_requirements_accept_the_versions_odoo_19_pins():
         requirement = Requirement(line)
         for version in odoo_pins.get(requirement.name.lower(), []):
             assert requirement.specifier.contains(version), f"{line} would replace Odoo's {version}"
+
+
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sdr]|%[sdr]|\{[a-z_0-9]*\}")
+
+
+def test_french_translation_is_complete_and_keeps_placeholders():
+    import polib
+
+    template = polib.pofile(str(ADDON / "i18n" / "l10n_fr_chorus_connect.pot"))
+    french = {entry.msgid: entry.msgstr for entry in polib.pofile(str(ADDON / "i18n" / "fr.po"))}
+    missing = [entry.msgid for entry in template if entry.msgid and not french.get(entry.msgid)]
+    assert not missing, f"{len(missing)} terms without French translation, e.g. {missing[:5]}"
+    for msgid, msgstr in french.items():
+        assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(msgstr)), msgid

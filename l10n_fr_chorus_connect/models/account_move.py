@@ -231,7 +231,7 @@ class AccountMove(models.Model):
         if len(self) == 1:
             return self.action_chorus_deposit()
         candidates = self.filtered(lambda move: not move._chorus_deposit_blocker(check_tokens=False))
-        candidates.write({"chorus_deposit_queued": True})
+        candidates.with_context(skip_is_manually_modified=True).write({"chorus_deposit_queued": True})
         self.env.ref(DEPOSIT_QUEUE_CRON).sudo()._trigger()
         skipped = len(self) - len(candidates)
         message = self.env._(
@@ -297,7 +297,7 @@ class AccountMove(models.Model):
         cron._commit_progress(remaining=remaining)
         for move_id in moves.ids:
             result = self.env["chorus.flow"]._deposit_move(move_id)
-            if result["outcome"] not in ("deposited", "unknown", "busy"):
+            if result["outcome"] not in ("deposited", "unknown"):
                 move = self.browse(move_id)
                 move.write({"chorus_deposit_queued": False})
                 move.message_post(body=result["message"])
