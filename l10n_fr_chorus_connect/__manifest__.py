@@ -48,9 +48,6 @@
     ],
     "demo": ["demo/chorus_demo.xml"],
     "assets": {
-        "web.assets_backend": [
-            "l10n_fr_chorus_connect/static/src/**/*",
-        ],
         "web.assets_tests": [
             "l10n_fr_chorus_connect/static/tests/tours/**/*",
         ],

@@ -19,7 +19,11 @@ call per invoice is small next to rendering its PDF.
 
 import datetime
 import logging
+import random
+import time
 import uuid
+
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -65,6 +69,11 @@ CRON_BATCH_SIZE = 50
 POLL_CRON = "l10n_fr_chorus_connect.ir_cron_chorus_poll_flows"
 # Our bookkeeping on posted invoices is not a user's modification of the invoice.
 SYSTEM_WRITE = {"skip_is_manually_modified": True}
+# Deposits of one company meet on its wallet row; under REPEATABLE READ the later ones fail with a
+# serialization error and must start over. Odoo replays a request 5 times, too few for a batch of
+# users clicking at once, so the phases before the HTTP call (idempotent) are retried here.
+PREPARE_ATTEMPTS = 30
+PG_RETRYABLE = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable, pg_errors.DeadlockDetected)
 
 
 def _poll_delay(age, errors=0):
@@ -201,13 +210,27 @@ class ChorusFlow(models.Model):
 
     @api.model
     def _deposit_move_on_cursor(self, move_id):
-        outcome = self._settle_pending_attempt(move_id)
-        if outcome:
-            return outcome
-        outcome, flow, document = self._record_attempt(move_id)
+        outcome, flow, document = self._prepare_deposit(move_id)
         if outcome:
             return outcome
         return flow._send(document)
+
+    @api.model
+    def _prepare_deposit(self, move_id):
+        """Phases 0 and 1, started over on a serialization failure: nothing was sent yet."""
+        for attempt in range(1, PREPARE_ATTEMPTS + 1):
+            try:
+                outcome = self._settle_pending_attempt(move_id)
+                if outcome:
+                    return outcome, None, None
+                return self._record_attempt(move_id)
+            except PG_RETRYABLE:
+                if attempt == PREPARE_ATTEMPTS:
+                    raise
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+                time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter, not security
+        raise AssertionError("unreachable")
 
     @api.model
     def _settle_pending_attempt(self, move_id):

@@ -21,6 +21,9 @@ RETRY_AT_PARAM = "l10n_fr_chorus_connect.lifecycle_retry_at.%s"
 # Chorus Pro timestamps and ours are not the same clock: read a little before the last run.
 CHANGED_SINCE_MARGIN = datetime.timedelta(minutes=10)
 TRACKED_FLOW_STATES = ("integrated", "partially_integrated", "deposited")
+# Hélios may report MANDATEE after MISE_EN_PAIEMENT (reference §4.1): an invoice at a final status
+# stays in the changed-since search (one call per company, whatever its size) for a while longer.
+FINAL_STATUS_WATCH = datetime.timedelta(days=30)
 # Fewer, larger pages: a run reads every invoice changed since the last one in a few calls.
 SEARCH_PAGE_SIZE = 1000
 
@@ -56,23 +59,19 @@ class ChorusInvoiceStatus(models.Model):
     # Cron
     # ------------------------------------------------------------------
     @api.model
-    def _tracked_moves_domain(self, company):
-        return [
-            ("company_id", "=", company.id),
-            ("chorus_status_final", "=", False),
+    def _tracked_moves_domain(self, company=None):
+        domain = [
             ("chorus_flow_id.state", "in", TRACKED_FLOW_STATES),
+            "|",
+            ("chorus_status_final", "=", False),
+            ("chorus_status_at", ">=", fields.Datetime.now() - FINAL_STATUS_WATCH),
         ]
+        return domain + [("company_id", "=", company.id)] if company else domain
 
     @api.model
     def _cron_track_lifecycles(self):
         self = self.with_context(skip_is_manually_modified=True)  # noqa: PLW0642 - bookkeeping, not an edit
-        companies = (
-            self.env["account.move"]
-            .search(
-                [("chorus_status_final", "=", False), ("chorus_flow_id.state", "in", TRACKED_FLOW_STATES)]
-            )
-            .company_id
-        )
+        companies = self.env["account.move"].search(self._tracked_moves_domain()).company_id
         params = self.env["ir.config_parameter"].sudo()
         now = fields.Datetime.now()
         for company in companies:

@@ -80,6 +80,11 @@ class ChorusDepositCase(ChorusSandboxCase):
             self.env.ref(xmlid).method_direct_trigger()
         self.env.invalidate_all()
 
+    def close_service_after_last_sync(self, code):
+        """Chorus Pro closed ``code`` after the weekly directory sync: Odoo still believes it active,
+        so the pre-flight lets the invoice go and Chorus Pro rejects it at integration."""
+        self.env["chorus.service"].sudo().search([("code", "=", code)]).is_active = True
+
     def poll_flows(self):
         self.env["chorus.flow"].search([]).write({"next_poll_at": "2000-01-01 00:00:00"})
         self.run_cron("l10n_fr_chorus_connect.ir_cron_chorus_poll_flows")

@@ -3,7 +3,6 @@
 
 import io
 import tarfile
-from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import tagged
@@ -50,10 +49,10 @@ class TestTracking(ChorusDepositCase):
 
     def test_rejected_flow_detaches_the_invoice_and_gives_the_token_back(self):
         move = self.create_public_invoice()
-        move.buyer_reference = "SERV-ANCIEN"  # inactive: Chorus Pro rejects it at integration
+        self.close_service_after_last_sync("SERV-ANCIEN")
+        move.buyer_reference = "SERV-ANCIEN"  # closed on Chorus Pro: IN_REJETE at integration
         balance = self.wallet().balance
-        with patch.object(type(move), "_chorus_preflight", return_value=[]):
-            [result] = self.deposit(move)
+        [result] = self.deposit(move)
         self.assertEqual(result["outcome"], "deposited", result["message"])
         flow = move.chorus_flow_id
         self.assertEqual(self.wallet().balance, balance - 1)
@@ -136,8 +135,31 @@ class TestTracking(ChorusDepositCase):
             )
         self.sandbox_control.clear_stats()
         self.track_lifecycles()
-        self.assertEqual(self.calls(SEARCH_ROUTE), 0, "final statuses are no longer followed")
+        # Final invoices stay in the one changed-since search for a while (Hélios), but nothing moved:
+        # no history is read again.
+        self.assertEqual(self.calls(SEARCH_ROUTE), 1)
         self.assertEqual(self.calls(HISTORY_ROUTE), 0)
+
+    def test_helios_mandate_after_payment_is_still_recorded(self):
+        """Hélios can report MANDATEE after MISE_EN_PAIEMENT: a final status does not end the watch at once."""
+        self.sandbox_control.configure(step_delay=STEP)
+        move = self.create_public_invoice()
+        self.deposit_integrated(move, scenario="helios")
+        self.sandbox_control.advance(STEP * 2)
+        self.track_lifecycles()
+        self.assertEqual(move.chorus_status, "MISE_EN_PAIEMENT")
+        self.assertTrue(move.chorus_status_final)
+        self.sandbox_control.advance(STEP)
+        self.track_lifecycles()
+        self.assertEqual(move.chorus_status, "MANDATEE")
+        self.assertFalse(move.chorus_status_final)
+        self.sandbox_control.advance(STEP)
+        self.track_lifecycles()
+        self.assertEqual(move.chorus_status, "MISE_EN_PAIEMENT")
+        self.assertEqual(
+            move.chorus_status_ids.sorted("id").mapped("code"),
+            ["DEPOSEE", "MISE_A_DISPOSITION", "MISE_EN_PAIEMENT", "MANDATEE", "MISE_EN_PAIEMENT"],
+        )
 
     def test_only_moved_invoices_get_their_history_read(self):
         self.sandbox_control.configure(step_delay=3600)

@@ -2,7 +2,6 @@
 """What real deposits write in the token ledger, through the sandbox: one −1 per accepted invoice,
 +1 back when Chorus Pro rejects the flow at integration, nothing back for a buyer's rejection."""
 
-from unittest.mock import patch
 
 from odoo.tests import tagged
 
@@ -28,10 +27,10 @@ class TestWalletFlows(ChorusDepositCase):
 
     def test_integration_rejection_is_credited_back_in_the_ledger(self):
         move = self.create_public_invoice()
-        move.buyer_reference = "SERV-ANCIEN"  # inactive service: IN_REJETE at integration
+        self.close_service_after_last_sync("SERV-ANCIEN")
+        move.buyer_reference = "SERV-ANCIEN"  # closed on Chorus Pro: IN_REJETE at integration
         balance = self.wallet().balance
-        with patch.object(type(move), "_chorus_preflight", return_value=[]):
-            [result] = self.deposit(move)
+        [result] = self.deposit(move)
         self.assertEqual(result["outcome"], "deposited", result["message"])
         flow = move.chorus_flow_id
         self.poll_flows()
