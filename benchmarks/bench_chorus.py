@@ -2,16 +2,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Benchmark of l10n_fr_chorus_connect on a real Odoo 19 database, against a real sandbox over HTTP.
 
-Not a test: it commits into the database it is given. Use a throw-away copy::
+Not a test: it commits into the database it is given. Use a throw-away database, from the
+repository root::
 
-    python3 /opt/odoo19/odoo-bin --addons-path=/opt/odoo19/addons,/work/main \
-        db duplicate chorus_base chorus_dep_bench
-    python3 benchmarks/bench_chorus.py -d chorus_dep_bench [--invoices 2000] [--deposits 200] [--moved 20]
+    python3 -m odoo db init chorus_bench --country FR
+    python3 -m odoo -d chorus_bench --addons-path=. -i l10n_fr_chorus_connect --stop-after-init
+    python3 benchmarks/bench_chorus.py -d chorus_bench [--invoices 2000] [--deposits 200] [--moved 20]
 
-(the addon must be installed or updated in that database first: ``odoo-bin -d chorus_dep_bench -u
-l10n_fr_chorus_connect --stop-after-init``). The script starts an Odoo HTTP server on ``--http-port`` for
-wkhtmltopdf to fetch the report assets, and a sandbox in this process (flows integrate at once,
-lifecycle steps every hour of sandbox time).
+The script starts an Odoo HTTP server on ``--http-port`` for wkhtmltopdf to fetch the report assets,
+and a sandbox in this process (flows integrate at once, lifecycle steps every hour of sandbox time).
 
 What it measures:
 
@@ -41,7 +40,8 @@ import tarfile
 import time
 import tracemalloc
 
-ADDONS = "/opt/odoo19/addons," + os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Odoo adds its own addons folders to this path by itself.
+ADDONS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIRET_COMMUNE = "21750001600019"
 SUPPLIER_SIRET = "73282932000074"
 
@@ -73,7 +73,8 @@ def start_http(database, port):
     return subprocess.Popen(
         [
             sys.executable,
-            "/opt/odoo19/odoo-bin",
+            "-m",
+            "odoo",
             "-d",
             database,
             f"--addons-path={ADDONS}",
