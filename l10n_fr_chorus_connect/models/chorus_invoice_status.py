@@ -66,7 +66,7 @@ class ChorusInvoiceStatus(models.Model):
             ("chorus_status_final", "=", False),
             ("chorus_status_at", ">=", fields.Datetime.now() - FINAL_STATUS_WATCH),
         ]
-        return domain + [("company_id", "=", company.id)] if company else domain
+        return [*domain, ("company_id", "=", company.id)] if company else domain
 
     @api.model
     def _cron_track_lifecycles(self):

@@ -12,25 +12,21 @@ class ChorusService(models.Model):
     _order = "structure_id, code"
     _rec_names_search = ["code", "name"]
 
-    structure_id = fields.Many2one(
-        "chorus.structure", string="Structure", required=True, index=True, ondelete="cascade"
-    )
+    structure_id = fields.Many2one("chorus.structure", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="structure_id.company_id", store=True, index=True)
     service_id = fields.Integer(string="Chorus Pro ID", help="idService")
     code = fields.Char(required=True, index=True)
     name = fields.Char()
     is_active = fields.Boolean(string="Active in Chorus Pro", default=True)
-    engagement_required = fields.Boolean(
-        string="Engagement Required", help="Invoices to this service must carry an engagement number."
-    )
+    engagement_required = fields.Boolean(help="Invoices to this service must carry an engagement number.")
     is_public_invoices = fields.Boolean(
         string="Public Invoices Service",
         compute="_compute_is_public_invoices",
         store=True,
         help="FACTURES_PUBLIQUES is reserved to invoices between public bodies: never for a supplier.",
     )
-    valid_from = fields.Date(string="Valid From")
-    valid_to = fields.Date(string="Valid To")
+    valid_from = fields.Date()
+    valid_to = fields.Date()
 
     _structure_service_uniq = models.Constraint(
         "unique(structure_id, service_id)",

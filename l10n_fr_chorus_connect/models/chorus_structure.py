@@ -50,13 +50,12 @@ class ChorusStructure(models.Model):
         help="What Chorus Pro requires on invoices to this structure.",
     )
     payment_status_not_reported = fields.Boolean(
-        string="Payment Status Not Reported",
         help="Chorus Pro does not report the 'payment made' status of this structure's invoices.",
     )
     service_ids = fields.One2many("chorus.service", "structure_id", string="Services")
     service_count = fields.Integer(compute="_compute_service_count")
-    last_sync = fields.Datetime(string="Last Sync", readonly=True)
-    last_sync_attempt = fields.Datetime(string="Last Sync Attempt", readonly=True)
+    last_sync = fields.Datetime(readonly=True)
+    last_sync_attempt = fields.Datetime(readonly=True)
     sync_error = fields.Char(string="Last Sync Error", readonly=True)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company, ondelete="cascade"

@@ -141,7 +141,7 @@ class TestTracking(ChorusDepositCase):
         self.assertEqual(self.calls(HISTORY_ROUTE), 0)
 
     def test_helios_mandate_after_payment_is_still_recorded(self):
-        """Hélios can report MANDATEE after MISE_EN_PAIEMENT: a final status does not end the watch at once."""
+        """Hélios can report MANDATEE after MISE_EN_PAIEMENT: a final status does not end the watch."""
         self.sandbox_control.configure(step_delay=STEP)
         move = self.create_public_invoice()
         self.deposit_integrated(move, scenario="helios")

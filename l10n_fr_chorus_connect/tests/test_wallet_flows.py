@@ -2,7 +2,6 @@
 """What real deposits write in the token ledger, through the sandbox: one −1 per accepted invoice,
 +1 back when Chorus Pro rejects the flow at integration, nothing back for a buyer's rejection."""
 
-
 from odoo.tests import tagged
 
 from .test_deposit_common import ChorusDepositCase

@@ -1,2 +1,1 @@
-from . import chorus_token_correction
-from . import chorus_token_voucher
+from . import chorus_token_correction, chorus_token_voucher
