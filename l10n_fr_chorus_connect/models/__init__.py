@@ -1,19 +1,17 @@
-from . import (
-    account_edi_xml_cii,
-    account_move,
-    account_move_chorus_data,
-    chorus_facturx,
-    chorus_flow,
-    chorus_invoice_status,
-    chorus_service,
-    chorus_structure,
-    chorus_token_ledger,
-    chorus_token_order,
-    chorus_token_pack,
-    chorus_token_wallet,
-    res_company,
-    res_company_wallet,
-    res_config_settings,
-    res_config_settings_wallet,
-    res_partner,
-)
+from . import res_partner
+from . import res_company
+from . import res_config_settings
+from . import chorus_structure
+from . import chorus_service
+from . import account_move_chorus_data
+from . import account_edi_xml_cii
+from . import chorus_facturx
+from . import account_move
+from . import chorus_flow
+from . import chorus_invoice_status
+from . import chorus_token_wallet
+from . import chorus_token_ledger
+from . import chorus_token_pack
+from . import chorus_token_order
+from . import res_company_wallet
+from . import res_config_settings_wallet

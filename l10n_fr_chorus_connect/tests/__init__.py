@@ -1,17 +1,10 @@
+from . import test_facturx, test_preflight
+from . import test_partner, test_directory, test_settings, test_access, test_sandbox_controller
+from . import test_deposit, test_tracking, test_tour
 from . import (
-    test_access,
-    test_deposit,
-    test_directory,
-    test_facturx,
-    test_partner,
-    test_preflight,
-    test_sandbox_controller,
-    test_settings,
-    test_tour,
-    test_tracking,
     test_wallet,
-    test_wallet_concurrency,
-    test_wallet_flows,
-    test_wallet_parallel_deposits,
     test_wallet_purchase,
+    test_wallet_concurrency,
+    test_wallet_parallel_deposits,
+    test_wallet_flows,
 )
