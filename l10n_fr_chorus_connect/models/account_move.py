@@ -152,7 +152,7 @@ class AccountMove(models.Model):
                     _logger.exception("Chorus Pro pre-flight of %s failed", move.id)
             move.chorus_preflight_html = move._chorus_problems_html(problems) if problems else False
             if problems and not blocker:
-                blocker = self.env._("Fix the points below before depositing.")
+                blocker = self.env._("Fix the points above before depositing.")
             move.chorus_deposit_blocker = blocker or False
             move.chorus_can_deposit = visible and not blocker
 
