@@ -10,7 +10,7 @@ from odoo.exceptions import UserError
 
 from ..chorus import catalogue
 from ..chorus.errors import ChorusError
-from .chorus_flow import HOLDING_STATES, PENDING_STATES
+from .chorus_flow import HOLDING_STATES, OPEN_STATES, PENDING_STATES
 from .chorus_invoice_status import _status_label
 
 _logger = logging.getLogger(__name__)
@@ -312,21 +312,21 @@ class AccountMove(models.Model):
     # Lifecycle
     # ------------------------------------------------------------------
     def _chorus_refresh(self):
-        flows = self.chorus_flow_id.filtered(lambda flow: flow.state in ("sending", "unknown", "deposited"))
-        for flow in flows:
-            try:
-                flow._poll()
-            except ChorusError as error:
-                raise UserError(
-                    self.env._("Chorus Pro could not be reached: %(error)s", error=error.message)
-                ) from error
-        for move in self.filtered(
-            lambda move: move.chorus_flow_id.state in ("integrated", "partially_integrated")
-        ):
-            if move.chorus_status_final:
-                continue
-            client = move.company_id._chorus_client()
-            try:
+        clients = {}  # one client (and PISTE token) per company, not per invoice
+
+        def client_of(company):
+            if company not in clients:
+                clients[company] = company._chorus_client()
+            return clients[company]
+
+        try:
+            for flow in self.chorus_flow_id.filtered(lambda flow: flow.state in OPEN_STATES):
+                flow._poll(client_of(flow.company_id))
+            for move in self.filtered(
+                lambda move: move.chorus_flow_id.state in ("integrated", "partially_integrated")
+                and not move.chorus_status_final
+            ):
+                client = client_of(move.company_id)
                 if not move.chorus_invoice_id:
                     found = [
                         item
@@ -337,10 +337,10 @@ class AccountMove(models.Model):
                         continue
                     move._chorus_set_issued(found[0])
                 move._chorus_refresh_lifecycle(client)
-            except ChorusError as error:
-                raise UserError(
-                    self.env._("Chorus Pro could not be reached: %(error)s", error=error.message)
-                ) from error
+        except ChorusError as error:
+            raise UserError(
+                self.env._("Chorus Pro could not be reached: %(error)s", error=error.message)
+            ) from error
 
     def _chorus_set_issued(self, item):
         """The invoice is known in Chorus Pro (``rechercher/fournisseur`` item)."""

@@ -8,7 +8,6 @@ The service code, engagement and market number are the fields of
 
 import os
 
-from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as stdnum_siret
 
 from odoo import api, fields, models
@@ -240,13 +239,6 @@ class AccountMove(models.Model):
         self._chorus_check_facturx(problem)
         return [p for p in problems if p["blocking"] or include_warnings]
 
-    def _chorus_siret_is_valid(self, siret):
-        try:
-            stdnum_siret.validate(siret)
-        except StdnumError:
-            return False
-        return True
-
     def _chorus_check_sirets(self, problem):
         company_siret = self._chorus_company_siret()
         if not company_siret:
@@ -255,7 +247,7 @@ class AccountMove(models.Model):
                 self.env._("Your company %(company)s has no SIRET.", company=self.company_id.name),
                 self.env._("Enter the SIRET of your company in Settings > Companies."),
             )
-        elif not self._chorus_siret_is_valid(company_siret):
+        elif not stdnum_siret.is_valid(company_siret):
             problem(
                 "company_id",
                 self.env._("The SIRET %(siret)s of your company is not valid.", siret=company_siret),
@@ -274,7 +266,7 @@ class AccountMove(models.Model):
                 self.env._("The recipient SIRET is missing."),
                 self.env._("Enter the SIRET of the public body on the customer or on this invoice."),
             )
-        elif not self._chorus_siret_is_valid(buyer_siret):
+        elif not stdnum_siret.is_valid(buyer_siret):
             problem(
                 "chorus_buyer_siret",
                 self.env._("The recipient SIRET %(siret)s is not valid.", siret=buyer_siret),
@@ -288,7 +280,7 @@ class AccountMove(models.Model):
 
     def _chorus_check_structure(self, problem):
         buyer_siret = self._chorus_recipient_siret()
-        if not buyer_siret or not self._chorus_siret_is_valid(buyer_siret):
+        if not buyer_siret or not stdnum_siret.is_valid(buyer_siret):
             return self.env["chorus.structure"]
         structure = self._chorus_buyer_structure()
         if not structure or not structure.last_sync:

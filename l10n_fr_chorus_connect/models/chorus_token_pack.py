@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 
 class ChorusTokenPack(models.Model):
@@ -37,7 +36,7 @@ class ChorusTokenPack(models.Model):
     def action_buy(self):
         """« Acheter »: order this pack from the token vendor, open its payment page."""
         self.ensure_one()
-        if not self.env.user.has_group("l10n_fr_chorus_connect.group_chorus_manager"):
-            raise UserError(self.env._("Only Chorus Pro administrators may buy tokens."))
-        order = self.env["chorus.token.order"].sudo()._place(self.env.company, self)
+        orders = self.env["chorus.token.order"]
+        orders._check_manager()
+        order = orders.sudo()._place(self.env.company, self)
         return order._payment_action()

@@ -456,7 +456,6 @@ class ResCompany(models.Model):
         return True
 
     def _chorus_banner_html(self):
-        """Reusable helper for other Chorus screens: the environment banner as markup (empty in "
-        "production)."""
+        """The environment banner as markup, for other Chorus screens (empty in production)."""
         self.ensure_one()
         return self.chorus_environment_banner or Markup("")

@@ -69,14 +69,16 @@ class ResPartner(models.Model):
     @api.depends("chorus_siret", "commercial_partner_id.company_registry")
     @api.depends_context("company")
     def _compute_chorus_structure_id(self):
-        by_siret = {}
-        for partner in self:
-            siret = partner._chorus_effective_siret()
-            if siret and siret not in by_siret:
-                by_siret[siret] = self.env["chorus.structure"].search(
-                    [("siret", "=", siret), ("company_id", "=", self.env.company.id)], limit=1
-                )
-            partner.chorus_structure_id = by_siret.get(siret, False) if siret else False
+        sirets = {partner: partner._chorus_effective_siret() for partner in self}
+        structures = self.env["chorus.structure"].search(
+            [
+                ("siret", "in", [siret for siret in sirets.values() if siret]),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+        by_siret = {structure.siret: structure for structure in structures}
+        for partner, siret in sirets.items():
+            partner.chorus_structure_id = by_siret.get(siret, False)
             partner.chorus_requirement = partner.chorus_structure_id.requirement
 
     @api.depends("chorus_service_id")

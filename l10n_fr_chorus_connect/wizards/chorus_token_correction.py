@@ -25,5 +25,6 @@ class ChorusTokenCorrection(models.TransientModel):
             raise UserError(self.env._("Only Chorus Pro administrators may correct the token balance."))
         if self.company_id not in self.env.user.company_ids:
             raise UserError(self.env._("You cannot correct the tokens of a company you do not belong to."))
-        self.company_id._chorus_wallet()._correct(self.quantity, self.reason)
-        return self.company_id._chorus_wallet().action_open_ledger()
+        wallet = self.company_id._chorus_wallet()
+        wallet._correct(self.quantity, self.reason)
+        return wallet.action_open_ledger()

@@ -16,8 +16,7 @@ class ChorusTokenVoucher(models.TransientModel):
 
     def action_redeem(self):
         self.ensure_one()
-        if not self.env.user.has_group("l10n_fr_chorus_connect.group_chorus_manager"):
-            raise UserError(self.env._("Only Chorus Pro administrators may buy tokens."))
+        self.env["chorus.token.order"]._check_manager()
         if self.company_id not in self.env.user.company_ids:
             raise UserError(self.env._("You cannot credit tokens to a company you do not belong to."))
         kind, message = self.company_id._chorus_wallet()._redeem(self.voucher.strip())
