@@ -9,9 +9,16 @@ order's references. Every call into those rules is in this module, so that it is
 the one place to re-point when they move to a shared module.
 """
 
+from odoo.addons.l10n_fr_chorus_connect.chorus.values import REQUIREMENT_SERVICE_OR_ENGAGEMENT
 from odoo.addons.l10n_fr_chorus_connect.models.account_move_chorus_data import ENGAGEMENT_MAX_LENGTH
 
-__all__ = ["ENGAGEMENT_MAX_LENGTH", "reference_problems", "buyer_structure", "siret_error"]
+__all__ = [
+    "ENGAGEMENT_MAX_LENGTH",
+    "REQUIREMENT_SERVICE_OR_ENGAGEMENT",
+    "buyer_structure",
+    "reference_problems",
+    "siret_error",
+]
 
 # Problem fields of the invoice pre-flight, and the order field each one concerns.
 ORDER_FIELD = {

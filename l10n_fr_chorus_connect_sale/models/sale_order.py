@@ -94,6 +94,11 @@ class SaleOrder(models.Model):
             problem["missing_engagement"] = (
                 problem["field"] == "chorus_engagement" and not self.chorus_engagement
             )
+            problem["service_or_engagement"] = (
+                structure.requirement == chorus_rules.REQUIREMENT_SERVICE_OR_ENGAGEMENT
+                and problem["field"] == "chorus_service_code"
+                and not self.chorus_service_code
+            )
         return problems
 
     def _chorus_problem_lines(self, problems):
@@ -161,12 +166,33 @@ class SaleOrder(models.Model):
     def _chorus_portal_signing_error(self):
         """Why the buyer may not sign or pay this quotation in the portal yet (translated), or None.
 
-        The portal always asks for a required engagement number: the buyer is the one who has it.
+        The portal always asks for a required engagement number, whatever the company setting:
+        the buyer is the one who has it. The fixes speak to the buyer, not to the salesperson.
         """
         self.ensure_one()
         problems = [problem for problem in self._chorus_problems() if problem["blocking"]]
         if not problems:
             return None
+        buyer_fixes = {
+            "chorus_engagement": self.env._(
+                "Enter the engagement number of this order in the Chorus Pro box."
+            ),
+            "chorus_service_code": self.env._("Choose your service in My account, Chorus Pro."),
+            "partner_invoice_id": self.env._("Check your billing SIRET in My account, Chorus Pro."),
+        }
+        either_fix = self.env._(
+            "Choose your service in My account, Chorus Pro, or enter the engagement number of this order "
+            "in the Chorus Pro box."
+        )
+        problems = [
+            {
+                **problem,
+                "fix": either_fix
+                if problem["service_or_engagement"]
+                else buyer_fixes.get(problem["field"], problem["fix"]),
+            }
+            for problem in problems
+        ]
         return "\n".join(
             [
                 self.env._("Before signing or paying, complete the Chorus Pro references:"),

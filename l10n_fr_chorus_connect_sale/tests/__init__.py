@@ -1,2 +1,3 @@
 from . import test_sale_order
 from . import test_invoicing
+from . import test_portal
