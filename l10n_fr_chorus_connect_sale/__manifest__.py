@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-{
+{  # noqa: B018
     "name": "Chorus Pro Connect - Sales",
     "summary": "Chorus Pro service code, engagement and market numbers from the quotation to the invoice, "
     "entered by the public buyer in the portal",
@@ -10,6 +10,7 @@
     "license": "AGPL-3",
     "countries": ["fr"],
     "depends": ["sale", "l10n_fr_chorus_connect"],
+    "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
         "views/sale_order_views.xml",
         "views/account_move_chorus_data_views.xml",

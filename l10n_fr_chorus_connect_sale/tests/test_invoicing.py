@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The order's references follow to every invoice made from it, and orders with other references stay apart."""
+"""The order's references follow to every invoice made from it; orders with other references stay apart."""
 
 from odoo.tests import tagged
 
