@@ -9,6 +9,11 @@ order's references. Every call into those rules is in this module, so that it is
 the one place to re-point when they move to a shared module.
 """
 
+import logging
+
+from odoo.exceptions import UserError
+
+from odoo.addons.l10n_fr_chorus_connect.chorus.errors import ChorusError
 from odoo.addons.l10n_fr_chorus_connect.chorus.values import REQUIREMENT_SERVICE_OR_ENGAGEMENT
 from odoo.addons.l10n_fr_chorus_connect.models.account_move_chorus_data import ENGAGEMENT_MAX_LENGTH
 
@@ -16,9 +21,12 @@ __all__ = [
     "ENGAGEMENT_MAX_LENGTH",
     "REQUIREMENT_SERVICE_OR_ENGAGEMENT",
     "buyer_structure",
+    "engagement_known",
     "reference_problems",
     "siret_error",
 ]
+
+_logger = logging.getLogger(__name__)
 
 # Problem fields of the invoice pre-flight, and the order field each one concerns.
 ORDER_FIELD = {
@@ -65,3 +73,19 @@ def buyer_structure(env, company, siret):
 def siret_error(partner, siret):
     """Why ``siret`` is not a valid SIRET (translated), or None: the partner's SIRET rule."""
     return partner._chorus_siret_error(siret)
+
+
+def engagement_known(company, engagement):
+    """Whether Chorus Pro lists ``engagement`` as an open order for the company; None when it cannot tell.
+
+    Only buyers that manage their engagements in Chorus Pro (mostly the State) publish them, so an
+    engagement missing from the search is a warning, never a refusal.
+    """
+    if not engagement or not company.chorus_supplier_structure_id:
+        return None
+    try:
+        found = company._chorus_client().search_engagements(company.chorus_supplier_structure_id, engagement)
+    except (ChorusError, UserError) as error:
+        _logger.info("Chorus Pro engagement %s not checked: %s", engagement, getattr(error, "message", error))
+        return None
+    return any(item.number == engagement for item in found)

@@ -73,12 +73,13 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Checks
     # ------------------------------------------------------------------
-    def _chorus_problems(self):
+    def _chorus_problems(self, look_up_engagement=True):
         """What Chorus Pro would refuse in this order's references, by the main addon's rules.
 
         Each problem also says whether it is a missing engagement number (``missing_engagement``),
         which the company may only warn about. When the directory was never read for the buyer,
-        its requirements are unknown: that problem never blocks.
+        its requirements are unknown: that problem never blocks. With ``look_up_engagement``, an
+        engagement number that Chorus Pro does not list for the company is a warning.
         """
         self.ensure_one()
         if not self.chorus_is_public:
@@ -98,6 +99,29 @@ class SaleOrder(models.Model):
                 structure.requirement == chorus_rules.REQUIREMENT_SERVICE_OR_ENGAGEMENT
                 and problem["field"] == "chorus_service_code"
                 and not self.chorus_service_code
+            )
+        engagement = self.chorus_engagement
+        if (
+            look_up_engagement
+            and engagement
+            and not any(problem["field"] == "chorus_engagement" for problem in problems)
+            and chorus_rules.engagement_known(self.company_id, engagement) is False
+        ):
+            problems.append(
+                {
+                    "field": "chorus_engagement",
+                    "message": self.env._(
+                        "Chorus Pro does not list the engagement number %(number)s as an open order for "
+                        "your structure.",
+                        number=engagement,
+                    ),
+                    "fix": self.env._(
+                        "Check the number with your customer: Chorus Pro may reject the invoice."
+                    ),
+                    "blocking": False,
+                    "missing_engagement": False,
+                    "service_or_engagement": False,
+                }
             )
         return problems
 
@@ -170,7 +194,9 @@ class SaleOrder(models.Model):
         the buyer is the one who has it. The fixes speak to the buyer, not to the salesperson.
         """
         self.ensure_one()
-        problems = [problem for problem in self._chorus_problems() if problem["blocking"]]
+        problems = [
+            problem for problem in self._chorus_problems(look_up_engagement=False) if problem["blocking"]
+        ]
         if not problems:
             return None
         buyer_fixes = {

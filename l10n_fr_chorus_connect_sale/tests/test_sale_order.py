@@ -100,3 +100,25 @@ class TestChorusSaleOrder(ChorusSaleCase):
         self.commune_structure.is_active = False
         order = self.create_order(self.public_partner, partner_invoice_id=self.public_invoice_address.id)
         self.assert_confirmation_refused(order, "is inactive in Chorus Pro")
+
+    def test_engagement_listed_in_chorus_confirms_without_note(self):
+        order = self.create_order(self.public_body, chorus_engagement="EJ-2026-0002")
+        order.action_confirm()
+        self.assertFalse(order.message_ids.filtered(lambda message: "open order" in (message.body or "")))
+
+    def test_engagement_unknown_to_chorus_confirms_with_a_note(self):
+        order = self.create_order(self.public_body, chorus_engagement="EJ-INCONNU-9")
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertIn(
+            "Chorus Pro does not list the engagement number EJ-INCONNU-9 as an open order",
+            order.message_ids[:1].body,
+        )
+        self.assertFalse(order.activity_ids)
+
+    def test_engagement_not_checked_when_chorus_cannot_answer(self):
+        self.inject_fault("engagementsJuridiques/v1/rechercher", "http_500", times=5)
+        order = self.create_order(self.public_body, chorus_engagement="EJ-INCONNU-9")
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.message_ids.filtered(lambda message: "open order" in (message.body or "")))
