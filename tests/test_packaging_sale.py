@@ -1,0 +1,50 @@
+"""The Sales bridge's contracts: README rendered from its fragments, manifest sane, French complete."""
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ADDON = REPO / "l10n_fr_chorus_connect_sale"
+
+sys.path.insert(0, str(REPO / "setup"))
+from render_readme import render  # noqa: E402
+
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sdr]|%[sdr]|\{[a-z_0-9]*\}")
+
+
+def manifest():
+    return ast.literal_eval((ADDON / "__manifest__.py").read_text(encoding="utf-8"))
+
+
+def test_readme_is_rendered_from_its_fragments():
+    assert (ADDON / "README.rst").read_text(encoding="utf-8") == render(ADDON), (
+        "l10n_fr_chorus_connect_sale/README.rst is stale: render it with setup/render_readme.render()"
+    )
+
+
+def test_manifest_is_an_auto_installed_bridge_of_sale_and_the_main_addon():
+    values = manifest()
+    assert values["auto_install"] is True
+    assert set(values["depends"]) == {"sale", "l10n_fr_chorus_connect"}
+    assert values["version"].startswith("19.0.")
+    for path in values["data"]:
+        assert (ADDON / path).is_file(), f"{path} is listed in the manifest but missing"
+
+
+def test_packaging_dir_points_at_the_addon():
+    link = REPO / "setup" / "l10n_fr_chorus_connect_sale" / "odoo" / "addons" / "l10n_fr_chorus_connect_sale"
+    assert link.resolve() == ADDON
+
+
+def test_french_translation_is_complete_and_keeps_placeholders():
+    polib = pytest.importorskip("polib")
+    template = polib.pofile(str(ADDON / "i18n" / "l10n_fr_chorus_connect_sale.pot"))
+    french = {entry.msgid: entry.msgstr for entry in polib.pofile(str(ADDON / "i18n" / "fr.po"))}
+    missing = [entry.msgid for entry in template if entry.msgid and not french.get(entry.msgid)]
+    assert not missing, f"{len(missing)} terms without French translation, e.g. {missing[:5]}"
+    for msgid, msgstr in french.items():
+        assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(msgstr)), msgid
