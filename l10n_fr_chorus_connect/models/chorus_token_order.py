@@ -89,7 +89,7 @@ class ChorusTokenOrder(models.Model):
     # Ordering
     # ------------------------------------------------------------------
     def _vendor(self, company):
-        return TokenVendorClient(company._chorus_vendor_url())
+        return TokenVendorClient(company._chorus_vendor_url(), session=company._chorus_vendor_session())
 
     @api.model
     def _place(self, company, pack):
@@ -115,7 +115,7 @@ class ChorusTokenOrder(models.Model):
                 "tokens": pack.tokens,
                 "amount": pack.amount,
                 "currency_id": pack.currency_id.id,
-                "payment_url": answer["payment_url"],
+                "payment_url": company._chorus_vendor_payment_link(answer["order_id"], answer["payment_url"]),
                 "state": "pending",
             }
         )

@@ -1,10 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from urllib.parse import quote as url_quote
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..chorus.sandbox import inprocess
 from ..chorus.vouchers import PRODUCTION_VENDOR_PUBLIC_KEY, SANDBOX_VENDOR_PUBLIC_KEY
 
 VENDOR_URL_PARAM = "l10n_fr_chorus_connect.vendor_url"
+# The sandbox vendor's payment page, served to Chorus administrators (controllers/sandbox_vendor.py).
+SANDBOX_PAYMENT_ROUTE = "/chorus_connect/sandbox_vendor/pay"
 
 
 class ResCompany(models.Model):
@@ -56,6 +61,18 @@ class ResCompany(models.Model):
                 )
             )
         return url.rstrip("/")
+
+    def _chorus_vendor_session(self):
+        """Sandbox: the session reaching the in-process vendor (None: plain HTTP)."""
+        self.ensure_one()
+        return self._chorus_sandbox_session() if self.chorus_environment == "sandbox" else None
+
+    def _chorus_vendor_payment_link(self, vendor_order, payment_url):
+        """Where the browser pays: the in-process sandbox vendor is only reachable through Odoo."""
+        self.ensure_one()
+        if payment_url.startswith(inprocess.BASE_URL + "/"):
+            return f"{SANDBOX_PAYMENT_ROUTE}/{url_quote(vendor_order, safe='')}"
+        return payment_url
 
     def _chorus_vendor_key(self):
         """The public key vouchers must be signed with: the test key is only trusted in sandbox."""
