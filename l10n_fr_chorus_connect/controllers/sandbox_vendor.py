@@ -13,7 +13,7 @@ from odoo.http import request
 
 from ..chorus.sandbox import inprocess
 from ..chorus.sandbox.vendor import PAY_FORM
-from ..models.res_company_wallet import SANDBOX_PAYMENT_ROUTE
+from ..models.res_company_tokens import SANDBOX_PAYMENT_ROUTE
 
 
 class ChorusSandboxVendorController(http.Controller):
@@ -26,7 +26,11 @@ class ChorusSandboxVendorController(http.Controller):
             raise request.not_found()
         order = env["chorus.token.order"].sudo().search([("name", "=", vendor_order)], limit=1)
         company = order.company_id
-        if not order or company not in env.user.company_ids or company.chorus_environment != "sandbox":
+        if (
+            order.environment != "sandbox"
+            or company not in env.user.company_ids
+            or company.chorus_environment != "sandbox"
+        ):
             raise request.not_found()
         session = company.sudo()._chorus_vendor_session()
         if session is None:

@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..chorus.sandbox import inprocess, seed
-from ..models.res_company_wallet import SANDBOX_PAYMENT_ROUTE
+from ..models.res_company_tokens import SANDBOX_PAYMENT_ROUTE
 
 MANAGER_GROUPS = "base.group_user,account.group_account_invoice,l10n_fr_chorus_connect.group_chorus_manager"
 
