@@ -85,7 +85,10 @@ class InProcessAdapter(BaseAdapter):
             data=body.encode("utf-8") if isinstance(body, str) else body,
         ).get_environ()
         outcome = {}
-        worker = threading.Thread(target=self._run, args=(environ, outcome), name="chorus-sandbox-inprocess")
+        # A daemon: a call held by a ``timeout`` fault (60 s at most) never delays the host's exit.
+        worker = threading.Thread(
+            target=self._run, args=(environ, outcome), name="chorus-sandbox-inprocess", daemon=True
+        )
         worker.start()
         worker.join(_read_timeout(timeout))
         if worker.is_alive():
