@@ -6,7 +6,8 @@ only this page is served, to a logged-in Chorus administrator of the order's com
 company is in Sandbox mode. Anything else answers 404.
 """
 
-from markupsafe import Markup, escape
+import html
+from urllib.parse import quote as url_quote
 
 from odoo import http
 from odoo.http import request
@@ -36,10 +37,12 @@ class ChorusSandboxVendorController(http.Controller):
         if session is None:
             raise request.not_found()
         answer = session.request(
-            request.httprequest.method, f"{inprocess.BASE_URL}/vendor/pay/{order.name}", timeout=30
+            request.httprequest.method,
+            f"{inprocess.BASE_URL}/vendor/pay/{url_quote(order.name, safe='')}",
+            timeout=30,
         )
         if answer.status_code != 200:
             raise request.not_found()
-        csrf = Markup('<input type="hidden" name="csrf_token" value="%s"/>') % escape(request.csrf_token())
+        csrf = f'<input type="hidden" name="csrf_token" value="{html.escape(request.csrf_token())}"/>'
         page = answer.text.replace(PAY_FORM, PAY_FORM + csrf, 1)
         return request.make_response(page, headers=[("Content-Type", "text/html; charset=utf-8")])

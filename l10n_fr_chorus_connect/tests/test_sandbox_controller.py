@@ -90,8 +90,9 @@ class TestChorusSandboxController(HttpCase):
         self.authenticate("chorus_pay_manager", "chorus_pay_manager")
         page = self.url_open(url)
         self.assertEqual(page.status_code, 200)
+        # The « Payer » form carries Odoo's CSRF token and posts back to this page.
+        self.assertIn('<form method="post"><input type="hidden" name="csrf_token" value="', page.text)
         self.assertIn('id="pay"', page.text)
-        self.assertIn('name="csrf_token"', page.text)
         # Without the form's token the payment is refused.
         self.assertEqual(self.url_open(url, method="POST").status_code, 400)
         self.assertEqual(order.with_user(self.manager).action_check_payment()["params"]["type"], "info")
