@@ -226,6 +226,23 @@ class TestWallet(ChorusSandboxCase):
         self.assertEqual((wallet.balance, wallet.held, wallet.available), (50, 0, 50))
         self.assertFalse(self.ledger(kind="debit"))
 
+    def test_each_operation_locks_the_wallet_row_once(self):
+        wallet = self.wallet()
+        flow = self.make_flow(self.moves[:2], "FLUX-LOCK")
+        operations = {
+            "hold": lambda: wallet._hold(2),
+            "settle": lambda: wallet._settle(2, flow.move_ids, flow),
+            "credit back": lambda: wallet._credit_back(self.moves[:1], flow),
+            "correct": lambda: wallet._correct(3, "test"),
+            "release": lambda: wallet._release(0),
+        }
+        for name, operation in operations.items():
+            with self.subTest(operation=name), self.assertLogs("odoo.sql_db", "DEBUG") as logs:
+                operation()
+            locks = [line for line in logs.output if "chorus_token_wallet" in line and "FOR UPDATE" in line]
+            self.assertEqual(len(locks), 1, name)
+        self.assertEqual(self.wallet().balance, 50 - 2 + 1 + 3)
+
     def test_no_token_left_refuses_the_hold(self):
         wallet = self.set_balance(1)
         wallet._hold(1)
