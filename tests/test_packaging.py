@@ -66,6 +66,20 @@ def test_requirements_accept_the_versions_odoo_19_pins():
             assert requirement.specifier.contains(version), f"{line} would replace Odoo's {version}"
 
 
+def test_requirements_cover_what_odoo_auto_installs_with_our_dependencies():
+    """account_edi_ubl_cii auto-installs account_peppol, whose phonenumbers Odoo does not list."""
+    from packaging.requirements import Requirement
+
+    requirements = {
+        Requirement(line).name.lower(): Requirement(line)
+        for line in (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert "phonenumbers" in requirements
+    for version in ("8.12.57", "9.0.43"):  # Debian 12 / Ubuntu 24.04 package, PyPI
+        assert requirements["phonenumbers"].specifier.contains(version)
+
+
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sdr]|%[sdr]|\{[a-z_0-9]*\}")
 
 

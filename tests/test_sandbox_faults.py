@@ -7,7 +7,7 @@ import facturx_samples as samples
 import pytest
 import requests
 
-from chorus.sandbox import SandboxConfig, SandboxServer
+from chorus.sandbox import SandboxApp, SandboxConfig, SandboxControlError, SandboxServer, faults, inprocess
 
 TAUX = "transverses/v1/recuperer/tauxtva"
 DEPOSIT = "factures/v1/deposer/flux"
@@ -154,3 +154,39 @@ def test_persistent_fault_until_cleared(sandbox, sandbox_session):
 def test_unknown_fault_is_refused(sandbox):
     with pytest.raises(Exception, match="unknown fault"):
         sandbox.control.fault("meteor")
+
+
+def test_a_fault_delay_is_capped_when_stored(sandbox):
+    answer = sandbox.control.fault("timeout", route="*", delay=99999, times=1000)
+    assert answer["faults"][0]["delay"] == faults.MAX_DELAY == 60
+    sandbox.control.fault("rate_limit", route="*", retry_after=99999)
+    assert sandbox.control.faults()[1]["retry_after"] == faults.MAX_DELAY
+    sandbox.control.fault("timeout", route="*", delay=0.5)
+    assert sandbox.control.faults()[2]["delay"] == 0.5
+
+
+@pytest.mark.parametrize("delay", ["soon", -1, "nan", "inf", None])
+def test_a_fault_delay_must_be_a_number_of_seconds(sandbox, delay):
+    with pytest.raises(SandboxControlError):
+        sandbox.control.fault("timeout", route="*", delay=delay)
+
+
+def test_a_stored_delay_above_the_cap_is_capped_when_applied(tmp_path, monkeypatch):
+    app = SandboxApp(SandboxConfig(db_path=str(tmp_path / "old.sqlite")))
+    with app.store.transaction() as db:  # as an older sandbox stored it, before the cap
+        db.execute(
+            "INSERT INTO faults (route, fault, remaining, params) VALUES ('*', 'timeout', 1, ?)",
+            ('{"delay": 99999}',),
+        )
+        db.execute(
+            "INSERT INTO faults (route, fault, remaining, params) VALUES ('*', 'rate_limit', 1, ?)",
+            ('{"retry_after": 99999}',),
+        )
+    waits = []
+    monkeypatch.setattr(app.shutdown_event, "wait", waits.append)
+    session = requests.Session()
+    session.mount(inprocess.BASE_URL + "/", inprocess.InProcessAdapter(app))
+    url = f"{inprocess.BASE_URL}/cpro/{TAUX}"
+    session.post(url, json={}, timeout=5)
+    assert waits == [faults.MAX_DELAY]
+    assert session.post(url, json={}, timeout=5).headers["Retry-After"] == "60"

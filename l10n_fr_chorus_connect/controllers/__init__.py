@@ -1,1 +1,1 @@
-from . import sandbox
+from . import sandbox_vendor

@@ -13,5 +13,5 @@ from . import chorus_token_wallet
 from . import chorus_token_ledger
 from . import chorus_token_pack
 from . import chorus_token_order
-from . import res_company_wallet
-from . import res_config_settings_wallet
+from . import res_company_tokens
+from . import res_config_settings_tokens

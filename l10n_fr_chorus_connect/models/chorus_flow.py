@@ -37,6 +37,7 @@ from ..chorus.errors import (
     NotFoundError,
     TransportError,
 )
+from .res_company import CHORUS_ENVIRONMENTS
 
 _logger = logging.getLogger(__name__)
 
@@ -145,6 +146,9 @@ class ChorusFlow(models.Model):
         readonly=True, help="Tokens held for this deposit and neither charged nor released yet."
     )
     token_charged = fields.Integer(readonly=True)
+    environment = fields.Selection(
+        CHORUS_ENVIRONMENTS, readonly=True, help="The wallet of this environment pays its tokens."
+    )
 
     _attempt_key_uniq = models.Constraint("unique(attempt_key)", "A deposit attempt is recorded once.")
     _name_company_uniq = models.UniqueIndex(
@@ -359,6 +363,7 @@ class ChorusFlow(models.Model):
                 "move_ids": [fields.Command.set(move.ids)],
                 "filename": document["filename"],
                 "token_held": 1,
+                "environment": move.company_id.chorus_environment,
                 "sent_at": fields.Datetime.now(),
                 "next_poll_at": fields.Datetime.now() + SENDING_TIMEOUT,
             }
@@ -412,12 +417,12 @@ class ChorusFlow(models.Model):
 
     def _settle_tokens(self):
         if self.token_held:
-            self.company_id._chorus_wallet()._settle(self.token_held, self.move_ids, self)
+            self.company_id._chorus_wallet(self.environment)._settle(self.token_held, self.move_ids, self)
             self.write({"token_charged": self.token_charged + len(self.move_ids), "token_held": 0})
 
     def _release_tokens(self):
         if self.token_held:
-            self.company_id._chorus_wallet()._release(self.token_held)
+            self.company_id._chorus_wallet(self.environment)._release(self.token_held)
             self.token_held = 0
 
     def _mark_unknown(self, error):
@@ -618,7 +623,7 @@ class ChorusFlow(models.Model):
                     reason=reason,
                 ),
             )
-        self.company_id._chorus_wallet()._credit_back(
+        self.company_id._chorus_wallet(self.environment)._credit_back(
             moves, self, self.env._("Rejected by Chorus Pro in flow %(flow)s", flow=self.name)
         )
 

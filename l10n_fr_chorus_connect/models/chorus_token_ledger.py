@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The token ledger: every movement of a wallet, append-only.
+"""The token ledger: every movement of a wallet, append-only, each with its environment.
 
 Entries are only written by ``chorus.token.wallet._append`` under the wallet row lock;
 nobody writes or deletes one afterwards (a mistake is fixed by a compensating
@@ -8,6 +8,8 @@ correction with its reason). The balance of a wallet is the sum of its entries.
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from .res_company import CHORUS_ENVIRONMENTS
 
 LEDGER_KINDS = [
     ("grant", "Welcome grant"),
@@ -29,6 +31,13 @@ class ChorusTokenLedger(models.Model):
         "chorus.token.wallet", required=True, readonly=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True, ondelete="cascade")
+    environment = fields.Selection(
+        CHORUS_ENVIRONMENTS,
+        required=True,
+        readonly=True,
+        default="production",
+        help="The Chorus Pro environment of the wallet this entry moved.",
+    )
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     kind = fields.Selection(LEDGER_KINDS, required=True, readonly=True)
     quantity = fields.Integer(
@@ -56,7 +65,9 @@ class ChorusTokenLedger(models.Model):
     _voucher_once = models.UniqueIndex(
         "(voucher_id) WHERE voucher_id IS NOT NULL", "This voucher was already credited."
     )
-    _grant_once = models.UniqueIndex("(company_id) WHERE kind = 'grant'", "The welcome grant is given once.")
+    _grant_once = models.UniqueIndex(
+        "(company_id, environment) WHERE kind = 'grant'", "The free tokens of a wallet are given once."
+    )
     _debit_once = models.UniqueIndex(
         "(flow_id, move_id) WHERE kind = 'debit'", "This invoice was already charged for this deposit."
     )

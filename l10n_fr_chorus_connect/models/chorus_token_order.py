@@ -8,16 +8,13 @@ this company; each voucher id is credited once (ledger unique index + wallet row
 """
 
 import datetime
-import json
 import logging
-
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..chorus.token_vendor import TokenVendorClient, VendorError, VendorUnreachableError
-from ..chorus.vouchers import InvalidVoucher, verify_voucher
+from .res_company import CHORUS_ENVIRONMENTS
 
 _logger = logging.getLogger(__name__)
 
@@ -31,15 +28,6 @@ ORDER_STATES = [
 CRON_BATCH_SIZE = 20
 # An order still unpaid after this long is abandoned: the cron stops asking the vendor about it.
 ORDER_EXPIRY = datetime.timedelta(days=30)
-
-
-class VoucherRefusedError(Exception):
-    """A voucher that must not be credited; ``message`` is translated for the user."""
-
-    def __init__(self, message, detail=""):
-        super().__init__(message)
-        self.message = message
-        self.detail = detail
 
 
 class ChorusTokenOrder(models.Model):
@@ -58,6 +46,13 @@ class ChorusTokenOrder(models.Model):
     )
     company_id = fields.Many2one(
         "res.company", required=True, readonly=True, index=True, default=lambda self: self.env.company
+    )
+    environment = fields.Selection(
+        CHORUS_ENVIRONMENTS,
+        required=True,
+        readonly=True,
+        default="production",
+        help="The environment the company was in when ordering: its tokens go to that wallet only.",
     )
     pack_id = fields.Many2one("chorus.token.pack", readonly=True, ondelete="set null")
     pack_code = fields.Char(readonly=True)
@@ -88,13 +83,17 @@ class ChorusTokenOrder(models.Model):
     # ------------------------------------------------------------------
     # Ordering
     # ------------------------------------------------------------------
-    def _vendor(self, company):
-        return TokenVendorClient(company._chorus_vendor_url())
+    @api.model
+    def _vendor(self, company, environment):
+        return TokenVendorClient(
+            company._chorus_vendor_url(environment), session=company._chorus_vendor_session(environment)
+        )
 
     @api.model
     def _place(self, company, pack):
         """Create the order at the vendor; on any vendor failure nothing is recorded nor credited."""
-        vendor = self._vendor(company)
+        environment = company.chorus_environment
+        vendor = self._vendor(company, environment)
         try:
             answer = vendor.create_order(
                 company_ref=company._chorus_vendor_company_ref(),
@@ -110,12 +109,13 @@ class ChorusTokenOrder(models.Model):
             {
                 "name": answer["order_id"],
                 "company_id": company.id,
+                "environment": environment,
                 "pack_id": pack.id,
                 "pack_code": pack.code,
                 "tokens": pack.tokens,
                 "amount": pack.amount,
                 "currency_id": pack.currency_id.id,
-                "payment_url": answer["payment_url"],
+                "payment_url": company._chorus_vendor_payment_link(answer["order_id"], answer["payment_url"]),
                 "state": "pending",
             }
         )
@@ -163,7 +163,7 @@ class ChorusTokenOrder(models.Model):
         if self.state not in ("pending", "paid"):
             return "info", self._state_message()
         self.last_check_at = fields.Datetime.now()
-        answer = self._vendor(self.company_id).order_status(self.name)
+        answer = self._vendor(self.company_id, self.environment).order_status(self.name)
         voucher = answer.get("voucher")
         if not voucher:
             return "info", self.env._(
@@ -172,7 +172,7 @@ class ChorusTokenOrder(models.Model):
             )
         if self.state == "pending":
             self.state = "paid"
-        kind, message = self.company_id._chorus_wallet()._redeem(voucher, order=self)
+        kind, message = self.company_id._chorus_wallet(self.environment)._redeem(voucher, order=self)
         if kind == "danger":
             # The vendor's own answer does not verify: asking again will not change it.
             self.state = "failed"
@@ -220,100 +220,3 @@ class ChorusTokenOrder(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
-
-
-class ChorusTokenWallet(models.Model):
-    _inherit = "chorus.token.wallet"
-
-    def _redeem(self, voucher, order=None):
-        """Verify ``voucher`` (dict or JSON text) and credit it once. Returns ``(kind, message)``.
-
-        A forged, tampered, foreign or replayed voucher is refused, logged, and noted in the chatter
-        of the order (or of the wallet); nothing is credited.
-        """
-        self.ensure_one()
-        try:
-            payload = self._verified_payload(voucher, order)
-        except VoucherRefusedError as refusal:
-            self._log_refusal(refusal, order)
-            return "danger", refusal.message
-        order = order or self.env["chorus.token.order"].sudo().search(
-            [("company_id", "=", self.company_id.id), ("name", "=", payload["order_id"])], limit=1
-        )
-        credited = self._credit_voucher(payload, order)
-        if not credited:
-            refusal = VoucherRefusedError(
-                self.env._(
-                    "Voucher %(voucher)s was already credited: it is not credited twice.",
-                    voucher=payload["voucher_id"],
-                ),
-                "replayed",
-            )
-            self._log_refusal(refusal, order)
-            return "warning", refusal.message
-        if order:
-            order.write(
-                {
-                    "state": "credited",
-                    "voucher_id": payload["voucher_id"],
-                    "voucher": json.dumps(voucher if isinstance(voucher, dict) else json.loads(voucher)),
-                }
-            )
-            order.message_post(
-                body=self.env._(
-                    "%(count)s tokens credited (voucher %(voucher)s).",
-                    count=payload["tokens"],
-                    voucher=payload["voucher_id"],
-                )
-            )
-        return "success", self.env._(
-            "%(count)s Chorus Pro tokens credited. New balance: %(balance)s.",
-            count=payload["tokens"],
-            balance=credited.balance_after,
-        )
-
-    def _verified_payload(self, voucher, order):
-        company = self.company_id
-        try:
-            payload = verify_voucher(company._chorus_vendor_key(), voucher)
-        except InvalidVoucher as error:
-            raise VoucherRefusedError(
-                self.env._(
-                    "This voucher is refused: its signature is not the token vendor's (forged or modified)."
-                ),
-                str(error),
-            ) from error
-        if payload["environment"] != company._chorus_vendor_environment():
-            raise VoucherRefusedError(
-                self.env._(
-                    "This voucher was issued for the %(environment)s environment, not for this company's.",
-                    environment=payload["environment"],
-                ),
-                "environment",
-            )
-        if payload["company_ref"] != company._chorus_vendor_company_ref():
-            raise VoucherRefusedError(
-                self.env._("This voucher was bought for another company or database."), "company"
-            )
-        if order and payload["order_id"] != order.name:
-            raise VoucherRefusedError(
-                self.env._(
-                    "This voucher belongs to order %(other)s, not to %(order)s.",
-                    other=payload["order_id"],
-                    order=order.name,
-                ),
-                "order",
-            )
-        return payload
-
-    def _log_refusal(self, refusal, order):
-        _logger.warning(
-            "Chorus Pro token voucher refused for company %s (order %s): %s",
-            self.company_id.id,
-            order.name if order else "-",
-            refusal.detail or refusal.message,
-        )
-        target = order or self
-        target.sudo().message_post(
-            body=Markup("<p>%s</p><p class='text-muted'>%s</p>") % (refusal.message, refusal.detail or ""),
-        )

@@ -1,12 +1,18 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""One token wallet per company.
+"""One token wallet per company and Chorus Pro environment (sandbox, qualification, production).
+
+Tokens of one environment never pay for another: a deposit holds and settles on the wallet of the
+company's current environment, a voucher credits the wallet of the environment it was issued for
+(sandbox vouchers, signed with a key anyone can derive, only ever reach the sandbox wallet). The
+welcome grant is a production grant; the sandbox wallet starts with its own free sandbox tokens and
+is refilled for free by the sandbox vendor (« Acheter », then « Payer »: no real payment).
 
 The balance is never stored: it is the SUM of the ledger, read in SQL, so it cannot drift
 from the entries that justify it. What is stored on the wallet row is ``held`` (tokens
 reserved by deposits whose answer is not recorded yet) and the low-balance flag.
 
 Every operation takes the wallet row with ``SELECT ... FOR UPDATE`` (waiting, not
-SKIP LOCKED) and ends by updating that row, even when only the ledger changes. Odoo runs
+SKIP LOCKED) once, and ends by updating that row, even when only the ledger changes. Odoo runs
 transactions in REPEATABLE READ: a transaction that locks the row after another one
 changed it gets a serialization failure and is replayed by Odoo with a fresh snapshot
 (``odoo.service.model.retrying``). So the SUM read under the lock always includes every
@@ -14,6 +20,7 @@ committed entry, and two deposits can never both take the last token.
 """
 
 import datetime
+import json
 import logging
 
 from markupsafe import Markup
@@ -21,22 +28,51 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..chorus.vouchers import (
+    PRODUCTION_VENDOR_PUBLIC_KEY,
+    SANDBOX_VENDOR_PUBLIC_KEY,
+    InvalidVoucher,
+    verify_voucher,
+)
 from .chorus_token_ledger import APPEND_CONTEXT_KEY
+from .res_company import CHORUS_ENVIRONMENTS
 
 _logger = logging.getLogger(__name__)
 
-WELCOME_GRANT = 50
+# Free tokens a new wallet starts with, per environment: the welcome grant is a production grant.
+GRANTS = {"production": 50, "sandbox": 50}
 GRANT_PARAM = "l10n_fr_chorus_connect.welcome_grant_company_%s"
 CARRY_PARAM = "l10n_fr_chorus_connect.carried_balance_company_%s"
+
+
+def wallet_param(template, company_id, environment):
+    """System parameter of one wallet; production keeps the name it had before environments."""
+    key = template % company_id
+    return key if environment == "production" else f"{key}_{environment}"
+
+
+class VoucherRefusedError(Exception):
+    """A voucher that must not be credited; ``message`` is translated for the user."""
+
+    def __init__(self, message, detail=""):
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
 
 
 class ChorusTokenWallet(models.Model):
     _name = "chorus.token.wallet"
     _description = "Chorus Pro Token Wallet"
     _inherit = ["mail.thread", "mail.activity.mixin"]
-    _rec_name = "company_id"
 
     company_id = fields.Many2one("res.company", required=True, readonly=True, ondelete="cascade")
+    environment = fields.Selection(
+        CHORUS_ENVIRONMENTS,
+        required=True,
+        readonly=True,
+        default="production",
+        help="The Chorus Pro environment whose deposits this wallet pays for.",
+    )
     held = fields.Integer(
         default=0,
         required=True,
@@ -53,8 +89,16 @@ class ChorusTokenWallet(models.Model):
     low_balance_alerted = fields.Boolean(readonly=True, help="Administrators were told the balance is low.")
     ledger_ids = fields.One2many("chorus.token.ledger", "wallet_id", readonly=True)
 
-    _company_uniq = models.Constraint("unique(company_id)", "A company has one token wallet.")
+    _company_uniq = models.Constraint(
+        "unique(company_id, environment)", "A company has one token wallet per environment."
+    )
     _held_positive = models.Constraint("CHECK(held >= 0)", "Reserved tokens cannot be negative.")
+
+    @api.depends("company_id", "environment")
+    def _compute_display_name(self):
+        labels = dict(self._fields["environment"]._description_selection(self.env))
+        for wallet in self:
+            wallet.display_name = f"{wallet.company_id.name} ({labels.get(wallet.environment, '')})"
 
     @api.depends("held", "ledger_ids.quantity")
     def _compute_balance(self):
@@ -94,34 +138,44 @@ class ChorusTokenWallet(models.Model):
     # Creation and welcome grant
     # ------------------------------------------------------------------
     @api.model
-    def _ensure_for_companies(self, companies):
-        """The wallets of ``companies``, created with the welcome grant when missing."""
-        wallets = self.sudo().search([("company_id", "in", companies.ids)])
-        missing = companies - wallets.company_id
+    def _ensure_for_companies(self, companies, environment=None):
+        """The wallets of ``companies`` for ``environment`` (default: each company's current one),
+        created when missing with their grant and the balance an uninstallation saved."""
+        wanted = {(company.id, environment or company.chorus_environment) for company in companies}
+        wallets = (
+            self.sudo()
+            .search([("company_id", "in", companies.ids)])
+            .filtered(lambda wallet: (wallet.company_id.id, wallet.environment) in wanted)
+        )
+        missing = wanted - {(wallet.company_id.id, wallet.environment) for wallet in wallets}
         if missing:
-            created = self.sudo().create([{"company_id": company.id} for company in missing])
+            created = self.sudo().create(
+                [{"company_id": company_id, "environment": env} for company_id, env in sorted(missing)]
+            )
             for wallet in created:
+                wallet._lock()
                 wallet._grant_welcome()
                 wallet._carry_over()
             wallets |= created
         return wallets
 
     def _grant_welcome(self):
-        """+50 once per company, ever: a system parameter remembers it across uninstall and reinstall."""
+        """The free tokens of a new wallet, once per company and environment, ever: a system parameter
+        remembers them across uninstall and reinstall. Production: the welcome grant; sandbox: tokens
+        for trying the simulator; qualification: none."""
         self.ensure_one()
+        quantity = GRANTS.get(self.environment)
         params = self.env["ir.config_parameter"].sudo()
-        key = GRANT_PARAM % self.company_id.id
-        if params.get_param(key):
+        key = wallet_param(GRANT_PARAM, self.company_id.id, self.environment)
+        if not quantity or params.get_param(key):
             return False
-        self._append(
-            [
-                {
-                    "kind": "grant",
-                    "quantity": WELCOME_GRANT,
-                    "reason": self.env._("Welcome grant: %(count)s free transmissions", count=WELCOME_GRANT),
-                }
-            ]
-        )
+        if self.environment == "sandbox":
+            reason = self.env._(
+                "Sandbox tokens: %(count)s free deposits on the simulator, refilled for free", count=quantity
+            )
+        else:
+            reason = self.env._("Welcome grant: %(count)s free transmissions", count=quantity)
+        self._append([{"kind": "grant", "quantity": quantity, "reason": reason}])
         params.set_param(key, fields.Datetime.to_string(fields.Datetime.now()))
         return True
 
@@ -129,7 +183,7 @@ class ChorusTokenWallet(models.Model):
         """Give back the balance an earlier uninstallation saved (see hooks.uninstall_hook)."""
         self.ensure_one()
         params = self.env["ir.config_parameter"].sudo()
-        key = CARRY_PARAM % self.company_id.id
+        key = wallet_param(CARRY_PARAM, self.company_id.id, self.environment)
         saved = params.get_param(key)
         if not saved:
             return False
@@ -168,9 +222,11 @@ class ChorusTokenWallet(models.Model):
         self.invalidate_recordset(["held", "balance", "available", "write_date", "write_uid"])
 
     def _append(self, entries):
-        """Add ledger entries (dicts) under the lock; returns them. The only way to write the ledger."""
+        """Add ledger entries (dicts); returns them. The only way to write the ledger.
+
+        The caller holds the row lock (``_lock``) taken once by the operation.
+        """
         self.ensure_one()
-        self._lock()
         balance = self._ledger_sums().get(self.id, 0)
         values = []
         for entry in entries:
@@ -180,6 +236,7 @@ class ChorusTokenWallet(models.Model):
                     **entry,
                     "wallet_id": self.id,
                     "company_id": self.company_id.id,
+                    "environment": self.environment,
                     "balance_after": balance,
                 }
             )
@@ -370,6 +427,112 @@ class ChorusTokenWallet(models.Model):
         records = self._append([{"kind": "correction", "quantity": quantity, "reason": reason.strip()}])
         self._check_low_balance(before, before + quantity)
         return records
+
+    # ------------------------------------------------------------------
+    # Vouchers
+    # ------------------------------------------------------------------
+    def _vendor_key(self):
+        """The public key vouchers of this wallet must be signed with: the test key is for sandbox only."""
+        self.ensure_one()
+        return SANDBOX_VENDOR_PUBLIC_KEY if self.environment == "sandbox" else PRODUCTION_VENDOR_PUBLIC_KEY
+
+    def _voucher_environment(self):
+        """The ``environment`` a voucher credited to this wallet must carry."""
+        self.ensure_one()
+        return "sandbox" if self.environment == "sandbox" else "production"
+
+    def _redeem(self, voucher, order=None):
+        """Verify ``voucher`` (dict or JSON text) and credit it once. Returns ``(kind, message)``.
+
+        A forged, tampered, foreign or replayed voucher is refused, logged, and noted in the chatter
+        of the order (or of the wallet); nothing is credited.
+        """
+        self.ensure_one()
+        try:
+            payload = self._verified_payload(voucher, order)
+        except VoucherRefusedError as refusal:
+            self._log_refusal(refusal, order)
+            return "danger", refusal.message
+        order = order or self.env["chorus.token.order"].sudo().search(
+            [("company_id", "=", self.company_id.id), ("name", "=", payload["order_id"])], limit=1
+        )
+        credited = self._credit_voucher(payload, order)
+        if not credited:
+            refusal = VoucherRefusedError(
+                self.env._(
+                    "Voucher %(voucher)s was already credited: it is not credited twice.",
+                    voucher=payload["voucher_id"],
+                ),
+                "replayed",
+            )
+            self._log_refusal(refusal, order)
+            return "warning", refusal.message
+        if order:
+            order.write(
+                {
+                    "state": "credited",
+                    "voucher_id": payload["voucher_id"],
+                    "voucher": json.dumps(voucher if isinstance(voucher, dict) else json.loads(voucher)),
+                }
+            )
+            order.message_post(
+                body=self.env._(
+                    "%(count)s tokens credited (voucher %(voucher)s).",
+                    count=payload["tokens"],
+                    voucher=payload["voucher_id"],
+                )
+            )
+        return "success", self.env._(
+            "%(count)s Chorus Pro tokens credited. New balance: %(balance)s.",
+            count=payload["tokens"],
+            balance=credited.balance_after,
+        )
+
+    def _verified_payload(self, voucher, order):
+        company = self.company_id
+        try:
+            payload = verify_voucher(self._vendor_key(), voucher)
+        except InvalidVoucher as error:
+            raise VoucherRefusedError(
+                self.env._(
+                    "This voucher is refused: its signature is not the token vendor's (forged or modified)."
+                ),
+                str(error),
+            ) from error
+        if payload["environment"] != self._voucher_environment():
+            raise VoucherRefusedError(
+                self.env._(
+                    "This voucher was issued for the %(environment)s environment, not for this wallet's.",
+                    environment=payload["environment"],
+                ),
+                "environment",
+            )
+        if payload["company_ref"] != company._chorus_vendor_company_ref():
+            raise VoucherRefusedError(
+                self.env._("This voucher was bought for another company or database."), "company"
+            )
+        if order and payload["order_id"] != order.name:
+            raise VoucherRefusedError(
+                self.env._(
+                    "This voucher belongs to order %(other)s, not to %(order)s.",
+                    other=payload["order_id"],
+                    order=order.name,
+                ),
+                "order",
+            )
+        return payload
+
+    def _log_refusal(self, refusal, order):
+        _logger.warning(
+            "Chorus Pro token voucher refused for company %s (order %s): %s",
+            self.company_id.id,
+            order.name if order else "-",
+            refusal.detail or refusal.message,
+        )
+        target = order or self
+        target.sudo().message_post(
+            body=Markup("<p>%s</p><p class='text-muted'>%s</p>") % (refusal.message, refusal.detail or ""),
+        )
 
     # ------------------------------------------------------------------
     # Low balance

@@ -1,11 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
 import logging
+import os
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import config
 
 from ..chorus.client import ChorusClient
 from ..chorus.diagnosis import (
@@ -27,6 +29,7 @@ from ..chorus.diagnosis import (
     run_diagnosis,
 )
 from ..chorus.errors import ChorusError
+from ..chorus.sandbox import inprocess
 
 _logger = logging.getLogger(__name__)
 
@@ -148,11 +151,22 @@ class ResCompany(models.Model):
     # Client
     # ------------------------------------------------------------------
     def _chorus_sandbox_base_url(self):
+        """Another sandbox's URL when one is configured (tests), else the in-process sandbox's."""
         self.ensure_one()
         url = self.chorus_sandbox_url or self.env["ir.config_parameter"].sudo().get_param(SANDBOX_URL_PARAM)
-        if not url:
-            url = self.get_base_url() + "/chorus_sandbox"
-        return url.rstrip("/")
+        return url.rstrip("/") if url else inprocess.BASE_URL
+
+    def _chorus_sandbox_session(self):
+        """The session reaching the in-process sandbox of this database (None for another sandbox).
+
+        Its state is ``<data_dir>/chorus_sandbox/<database>.sqlite``, shared by every worker.
+        """
+        self.ensure_one()
+        if self._chorus_sandbox_base_url() != inprocess.BASE_URL:
+            return None
+        folder = os.path.join(config["data_dir"], "chorus_sandbox")
+        os.makedirs(folder, exist_ok=True)
+        return inprocess.session_for(os.path.join(folder, f"{self.env.cr.dbname}.sqlite"))
 
     def _chorus_client(self):
         """The Chorus Pro client of this company, for its environment and stored credentials."""
@@ -168,6 +182,7 @@ class ResCompany(models.Model):
             # Empty credentials fall back to the sandbox defaults: a new database works without any.
             return ChorusClient.for_sandbox(
                 company._chorus_sandbox_base_url(),
+                session=company._chorus_sandbox_session(),
                 **{key: value for key, value in credentials.items() if value},
             )
         missing = [key for key, value in credentials.items() if not value]

@@ -7,4 +7,5 @@ from . import (
     test_wallet_concurrency,
     test_wallet_parallel_deposits,
     test_wallet_flows,
+    test_wallet_environments,
 )

@@ -81,42 +81,63 @@ class TestWallet(ChorusSandboxCase):
         company = self.env["res.company"].create(
             {"name": "Nouvelle société", "country_id": self.env.ref("base.fr").id}
         )
-        wallet = self.wallet(company)
-        self.assertEqual(wallet.balance, 50)
-        grant = self.ledger(company)
-        self.assertEqual((grant.kind, grant.quantity), ("grant", 50))
+        self.assertEqual(company.chorus_environment, "sandbox")
+        # The welcome grant is a production grant; the sandbox has its own free tokens.
+        grants = {entry.environment: (entry.kind, entry.quantity) for entry in self.ledger(company)}
+        self.assertEqual(grants, {"production": ("grant", 50), "sandbox": ("grant", 50)})
+        self.assertEqual(self.wallet(company).environment, "sandbox")
+        self.assertEqual(self.wallet(company).balance, 50)
+        self.assertEqual(company._chorus_wallet("production").balance, 50)
+        self.assertEqual(company._chorus_wallet("qualification").balance, 0, "no free tokens there")
         # Module update / hook run again / on-demand access: nothing more.
         post_init_hook(self.env)
         company._chorus_wallet()
+        company.chorus_environment = "production"
+        company._chorus_wallet()
         self.assertEqual(self.wallet(company).balance, 50)
-        self.assertEqual(len(self.ledger(company)), 1)
+        self.assertEqual(len(self.ledger(company)), 2)
+
+    def _uninstall_leftovers(self, company):
+        """What an uninstall leaves: no wallet, no ledger, the system parameters."""
+        self.env.cr.execute("DELETE FROM chorus_token_ledger WHERE company_id = %s", [company.id])
+        self.env.cr.execute("DELETE FROM chorus_token_wallet WHERE company_id = %s", [company.id])
+        self.env.invalidate_all()
 
     def test_reinstall_does_not_grant_again(self):
         company = self.env["res.company"].create({"name": "Société réinstallée"})
         self.assertEqual(self.wallet(company).balance, 50)
-        # What an uninstall leaves: no wallet, no ledger, the system parameters.
-        self.env.cr.execute("DELETE FROM chorus_token_ledger WHERE company_id = %s", [company.id])
-        self.env.cr.execute("DELETE FROM chorus_token_wallet WHERE company_id = %s", [company.id])
-        self.env.invalidate_all()
+        self._uninstall_leftovers(company)
         post_init_hook(self.env)
-        wallet = self.wallet(company)
-        self.assertTrue(wallet)
-        self.assertEqual(wallet.balance, 0)
+        for environment in ("sandbox", "production"):
+            wallet = company._chorus_wallet(environment)
+            self.assertTrue(wallet)
+            self.assertEqual(wallet.balance, 0)
         self.assertFalse(self.ledger(company))
 
     def test_reinstall_gives_back_the_balance_saved_at_uninstall(self):
         company = self.env["res.company"].create({"name": "Société fidèle"})
-        company._chorus_wallet()._correct(200, "pack payé")
+        company._chorus_wallet("production")._correct(200, "pack payé")
+        company._chorus_wallet("sandbox")._correct(-30, "dépôts d'essai")
+        company._chorus_wallet("qualification")._correct(7, "essais")
         uninstall_hook(self.env)
-        self.env.cr.execute("DELETE FROM chorus_token_ledger WHERE company_id = %s", [company.id])
-        self.env.cr.execute("DELETE FROM chorus_token_wallet WHERE company_id = %s", [company.id])
-        self.env.invalidate_all()
+        self._uninstall_leftovers(company)
         post_init_hook(self.env)
-        self.assertEqual(self.wallet(company).balance, 250)
-        entry = self.ledger(company)
-        self.assertEqual((entry.kind, entry.quantity), ("correction", 250))
+        balances = {
+            env: company._chorus_wallet(env).balance for env in ("production", "sandbox", "qualification")
+        }
+        self.assertEqual(balances, {"production": 250, "sandbox": 20, "qualification": 7})
+        entries = {entry.environment: (entry.kind, entry.quantity) for entry in self.ledger(company)}
+        self.assertEqual(
+            entries,
+            {
+                "production": ("correction", 250),
+                "sandbox": ("correction", 20),
+                "qualification": ("correction", 7),
+            },
+        )
         post_init_hook(self.env)
-        self.assertEqual(self.wallet(company).balance, 250, "carried over once")
+        self.assertEqual(company._chorus_wallet("production").balance, 250, "carried over once")
+        self.assertEqual(company._chorus_wallet("sandbox").balance, 20, "carried over once")
 
     # ------------------------------------------------------------------
     # Append-only ledger
@@ -164,7 +185,9 @@ class TestWallet(ChorusSandboxCase):
             (entry.quantity, entry.reason, entry.user_id), (-5, "Jetons offerts par erreur", self.manager)
         )
         self.assertEqual(self.wallet().balance, 45)
-        self.assertEqual(len(self.ledger(kind="grant")), 1, "the grant entry is untouched")
+        self.assertEqual(
+            len(self.ledger(kind="grant", environment="sandbox")), 1, "the grant entry is untouched"
+        )
         with self.assertRaises(AccessError):
             self.env["chorus.token.correction"].with_user(self.user).create(
                 {"quantity": 100, "reason": "cadeau"}
@@ -202,6 +225,23 @@ class TestWallet(ChorusSandboxCase):
         wallet = self.wallet()
         self.assertEqual((wallet.balance, wallet.held, wallet.available), (50, 0, 50))
         self.assertFalse(self.ledger(kind="debit"))
+
+    def test_each_operation_locks_the_wallet_row_once(self):
+        wallet = self.wallet()
+        flow = self.make_flow(self.moves[:2], "FLUX-LOCK")
+        operations = {
+            "hold": lambda: wallet._hold(2),
+            "settle": lambda: wallet._settle(2, flow.move_ids, flow),
+            "credit back": lambda: wallet._credit_back(self.moves[:1], flow),
+            "correct": lambda: wallet._correct(3, "test"),
+            "release": lambda: wallet._release(0),
+        }
+        for name, operation in operations.items():
+            with self.subTest(operation=name), self.assertLogs("odoo.sql_db", "DEBUG") as logs:
+                operation()
+            locks = [line for line in logs.output if "chorus_token_wallet" in line and "FOR UPDATE" in line]
+            self.assertEqual(len(locks), 1, name)
+        self.assertEqual(self.wallet().balance, 50 - 2 + 1 + 3)
 
     def test_no_token_left_refuses_the_hold(self):
         wallet = self.set_balance(1)

@@ -177,7 +177,7 @@ class TestWalletConcurrency(BaseCase):
             )
             self.assertEqual(cr.fetchone(), (TOKENS, TOKENS))
 
-    @mute_logger("odoo.sql_db", "odoo.addons.l10n_fr_chorus_connect.models.chorus_token_order")
+    @mute_logger("odoo.sql_db", "odoo.addons.l10n_fr_chorus_connect.models.chorus_token_wallet")
     def test_same_voucher_redeemed_concurrently_credits_once(self):
         with self.registry.cursor() as cr:
             env = _env(self.registry, cr)

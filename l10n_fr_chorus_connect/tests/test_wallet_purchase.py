@@ -123,7 +123,7 @@ class TestWalletPurchase(ChorusSandboxCase):
         order.with_user(self.manager).action_check_payment()
         self.assertEqual(self.wallet().balance, 250)
         with self.assertLogs(
-            "odoo.addons.l10n_fr_chorus_connect.models.chorus_token_order", "WARNING"
+            "odoo.addons.l10n_fr_chorus_connect.models.chorus_token_wallet", "WARNING"
         ) as logs:
             result = self.paste(self.vendor_voucher(order))
         self.assertEqual(result["type"], "warning")
@@ -143,7 +143,7 @@ class TestWalletPurchase(ChorusSandboxCase):
 
     def test_forged_voucher_is_refused(self):
         forged = self.own_voucher(key=Ed25519PrivateKey.generate())
-        with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_order", "WARNING"):
+        with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_wallet", "WARNING"):
             result = self.paste(forged)
         self.assertEqual(result["type"], "danger")
         self.assertIn("signature", result["message"])
@@ -155,19 +155,19 @@ class TestWalletPurchase(ChorusSandboxCase):
         self.pay(order)
         voucher = self.vendor_voucher(order)
         voucher["payload"]["tokens"] = 2500
-        with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_order", "WARNING"):
+        with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_wallet", "WARNING"):
             result = self.paste(voucher)
         self.assertEqual(result["type"], "danger")
         self.assertEqual(self.wallet().balance, 50)
         self.assertFalse(self.purchases())
         for junk in ("not json", json.dumps({"payload": {}, "signature": "AAAA"})):
-            with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_order", "WARNING"):
+            with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_wallet", "WARNING"):
                 self.assertEqual(self.paste(junk)["type"], "danger")
         self.assertEqual(self.wallet().balance, 50)
 
     def test_voucher_of_another_company_is_refused(self):
         voucher = self.own_voucher(company_ref="another-database:1")
-        with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_order", "WARNING"):
+        with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_wallet", "WARNING"):
             result = self.paste(voucher)
         self.assertEqual(result["type"], "danger")
         self.assertEqual(self.wallet().balance, 50)
@@ -175,10 +175,11 @@ class TestWalletPurchase(ChorusSandboxCase):
     def test_sandbox_key_is_not_trusted_outside_sandbox(self):
         voucher = self.own_voucher()
         self.company.chorus_environment = "qualification"
-        with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_order", "WARNING"):
+        with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_wallet", "WARNING"):
             result = self.paste(voucher)
         self.assertEqual(result["type"], "danger")
-        self.assertEqual(self.wallet().balance, 50)
+        self.assertEqual(self.wallet().balance, 0, "qualification has its own wallet, without free tokens")
+        self.assertEqual(self.company._chorus_wallet("sandbox").balance, 50)
         # The same voucher is good in sandbox: only the trust changed.
         self.company.chorus_environment = "sandbox"
         self.assertEqual(self.paste(voucher)["type"], "success")

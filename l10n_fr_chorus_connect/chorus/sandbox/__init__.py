@@ -4,7 +4,7 @@
 >>> with SandboxServer(SandboxConfig(flow_delay=0)) as sandbox:     # doctest: +SKIP
 ...     sandbox.url, sandbox.control.stats()
 
-Inside Odoo, mount :func:`create_app` (WSGI) or call ``SandboxApp.handle`` under ``/chorus_sandbox``.
+Inside Odoo, :mod:`.inprocess` calls the WSGI app through a ``requests`` adapter (no socket, no route).
 State lives in SQLite (``SandboxConfig.db_path``), so several processes can share one sandbox.
 """
 

@@ -208,7 +208,7 @@ class SandboxApp:
             else:
                 response = self._answer(ctx, request, route, handler, expire=fault == faults.EXPIRE_TOKEN)
         if fault == faults.TIMEOUT:
-            self.shutdown_event.wait(float(params.get("delay", self.config.timeout_delay)))
+            self.shutdown_event.wait(faults.capped_delay(params.get("delay", self.config.timeout_delay)))
         elif fault == faults.DROP_AFTER_ACCEPT:
             raise ConnectionDropped()
         elif fault == faults.MALFORMED_JSON:
@@ -234,11 +234,11 @@ class SandboxApp:
 
     def _refusal(self, fault: str, params: dict) -> Response:
         if fault == faults.RATE_LIMIT:
-            retry_after = params.get("retry_after", 2)
+            retry_after = f"{faults.capped_delay(params.get('retry_after', 2)):g}"
             return json_response(
                 {"error": "too_many_requests", "error_description": "Quota depasse"},
                 429,
-                {"Retry-After": str(retry_after)},
+                {"Retry-After": retry_after},
             )
         if fault == faults.BUSINESS_ERROR_400:
             return json_response(

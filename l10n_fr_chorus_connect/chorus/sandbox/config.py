@@ -19,7 +19,7 @@ class SandboxConfig:
       starts; ``None`` keeps what the database holds (another process, or ``/_sandbox/config``,
       may have set it), else :data:`DEFAULT_FLOW_DELAY` / :data:`DEFAULT_STEP_DELAY`.
     * ``url_prefix``: stripped from request paths when the app is mounted without SCRIPT_NAME
-      (Odoo serves it at ``/chorus_sandbox``).
+      (e.g. ``--prefix`` of the standalone server).
     * ``unknown_route_status``: 403 like PISTE (404 to test the other client path).
     * ``business_error_status``: HTTP status of answers whose ``codeRetour`` is not 0 (200 or 400).
     * ``timeout_delay``: default sleep of the ``timeout`` fault (longer than the client's 30 s).

@@ -16,6 +16,12 @@ What each fault does:
 * ``expire_token``: the bearer presented by this call is expired from now on: HTTP 401.
 * ``business_error_400``: HTTP 400 with ``{"codeRetour", "libelle"}`` (``code``/``libelle``
   parameters), nothing processed.
+
+Every delay a fault asks for (``delay``, ``retry_after``) is capped at :data:`MAX_DELAY` seconds,
+when the fault is stored and again when it is applied (a file written by an older sandbox may hold
+more): a fault can make one call outlast the client's 30 s timeout, never hold a thread for hours.
+The sandbox's ``flow_delay``/``step_delay`` are not waits: they are sandbox-clock time after which
+a status shows up, and no request ever sleeps on them.
 """
 
 from __future__ import annotations
@@ -46,6 +52,10 @@ REFUSING = (HTTP_500, HTTP_503, RATE_LIMIT, BUSINESS_ERROR_400)
 # Applied after the call was processed and committed.
 AFTER_COMMIT = (TIMEOUT, DROP_AFTER_ACCEPT, MALFORMED_JSON)
 
+# Seconds: above the client's 30 s timeout (chorus.client), so a timeout is still a timeout.
+MAX_DELAY = 60.0
+DELAY_PARAMS = ("delay", "retry_after")
+
 TOKEN_ROUTE = "token"
 ANY_ROUTE = "*"
 
@@ -53,11 +63,25 @@ ANY_ROUTE = "*"
 def add(db, route: str, fault: str, times: int = 1, **params) -> int:
     if fault not in FAULTS:
         raise ValueError(f"unknown fault {fault!r}; expected one of {', '.join(FAULTS)}")
+    for key in DELAY_PARAMS:
+        if key in params and capped_delay(params[key]) == MAX_DELAY:
+            params[key] = MAX_DELAY
     cursor = db.execute(
         "INSERT INTO faults (route, fault, remaining, params) VALUES (?, ?, ?, ?)",
         (route or ANY_ROUTE, fault, int(times), json.dumps(params)),
     )
     return cursor.lastrowid
+
+
+def capped_delay(value) -> float:
+    """``value`` seconds, at most :data:`MAX_DELAY`; ValueError when it is not a number >= 0."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"a delay must be a number of seconds, not {value!r}") from err
+    if not 0 <= seconds < float("inf"):
+        raise ValueError(f"a delay must be between 0 and {MAX_DELAY:g} seconds, not {value!r}")
+    return min(seconds, MAX_DELAY)
 
 
 def clear(db) -> None:

@@ -16,6 +16,8 @@ from . import clock
 
 PENDING = "pending"
 PAID = "paid"
+# The « Payer » form posts back to the page's own address; a host may add fields after it (CSRF).
+PAY_FORM = '<form method="post">'
 
 
 class VendorError(Exception):
@@ -99,7 +101,7 @@ def payment_page(db, order_id: str, done: bool = False) -> str:
     if row["status"] == PAID:
         action = "<p>Merci : le paiement est enregistré. Vous pouvez revenir dans Odoo.</p>"
     else:
-        action = '<form method="post"><button type="submit" id="pay">Payer</button></form>'
+        action = f'{PAY_FORM}<button type="submit" id="pay">Payer</button></form>'
     return (
         "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title></head><body>"

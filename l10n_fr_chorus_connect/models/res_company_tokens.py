@@ -1,10 +1,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The tokens of a company: its wallet per Chorus Pro environment and where its token vendor is."""
+
+from urllib.parse import quote as url_quote
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..chorus.vouchers import PRODUCTION_VENDOR_PUBLIC_KEY, SANDBOX_VENDOR_PUBLIC_KEY
+from ..chorus.sandbox import inprocess
 
 VENDOR_URL_PARAM = "l10n_fr_chorus_connect.vendor_url"
+# The sandbox vendor's payment page, served to Chorus administrators (controllers/sandbox_vendor.py).
+SANDBOX_PAYMENT_ROUTE = "/chorus_connect/sandbox_vendor/pay"
 
 
 class ResCompany(models.Model):
@@ -19,7 +25,9 @@ class ResCompany(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
-        self.env["chorus.token.wallet"]._ensure_for_companies(companies)
+        wallets = self.env["chorus.token.wallet"]
+        wallets._ensure_for_companies(companies, "production")  # the welcome grant, whatever the environment
+        wallets._ensure_for_companies(companies)
         return companies
 
     @api.ondelete(at_uninstall=False)
@@ -37,15 +45,16 @@ class ResCompany(models.Model):
                 )
             )
 
-    def _chorus_wallet(self):
-        """The token wallet of this company (superuser), created with its welcome grant if missing."""
+    def _chorus_wallet(self, environment=None):
+        """The token wallet (superuser) of this company for ``environment``, by default its current one,
+        created with its grant if missing. Deposits hold and settle on it."""
         self.ensure_one()
-        return self.env["chorus.token.wallet"].sudo()._ensure_for_companies(self)
+        return self.env["chorus.token.wallet"].sudo()._ensure_for_companies(self, environment)
 
-    def _chorus_vendor_url(self):
+    def _chorus_vendor_url(self, environment=None):
         """Sandbox: the vendor the sandbox plays. Otherwise the vendor service configured for the database."""
         self.ensure_one()
-        if self.chorus_environment == "sandbox":
+        if (environment or self.chorus_environment) == "sandbox":
             return self._chorus_sandbox_base_url()
         url = self.env["ir.config_parameter"].sudo().get_param(VENDOR_URL_PARAM)
         if not url:
@@ -57,17 +66,19 @@ class ResCompany(models.Model):
             )
         return url.rstrip("/")
 
-    def _chorus_vendor_key(self):
-        """The public key vouchers must be signed with: the test key is only trusted in sandbox."""
+    def _chorus_vendor_session(self, environment=None):
+        """Sandbox: the session reaching the in-process vendor (None: plain HTTP)."""
         self.ensure_one()
-        if self.chorus_environment == "sandbox":
-            return SANDBOX_VENDOR_PUBLIC_KEY
-        return PRODUCTION_VENDOR_PUBLIC_KEY
+        if (environment or self.chorus_environment) != "sandbox":
+            return None
+        return self._chorus_sandbox_session()
 
-    def _chorus_vendor_environment(self):
-        """The ``environment`` a voucher of this company must carry."""
+    def _chorus_vendor_payment_link(self, vendor_order, payment_url):
+        """Where the browser pays: the in-process sandbox vendor is only reachable through Odoo."""
         self.ensure_one()
-        return "sandbox" if self.chorus_environment == "sandbox" else "production"
+        if payment_url.startswith(inprocess.BASE_URL + "/"):
+            return f"{SANDBOX_PAYMENT_ROUTE}/{url_quote(vendor_order, safe='')}"
+        return payment_url
 
     def _chorus_vendor_company_ref(self):
         """How the vendor knows this company: database and company, so a voucher fits one wallet only."""
