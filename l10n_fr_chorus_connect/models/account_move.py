@@ -10,6 +10,7 @@ from odoo.exceptions import UserError
 
 from ..chorus import catalogue
 from ..chorus.errors import ChorusError
+from .chorus_access import check_chorus_access
 from .chorus_flow import HOLDING_STATES, OPEN_STATES, PENDING_STATES
 from .chorus_invoice_status import _status_label
 
@@ -212,13 +213,9 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
     # Buttons and actions
     # ------------------------------------------------------------------
-    def _chorus_check_user(self):
-        if not self.env.user.has_group("l10n_fr_chorus_connect.group_chorus_user"):
-            raise UserError(self.env._("Only Chorus Pro users may deposit or refresh invoices."))
-
     def action_chorus_deposit(self):
         """« Déposer la facture »: deposit now, one flow per invoice."""
-        self._chorus_check_user()
+        check_chorus_access(self)
         results = [self.env["chorus.flow"].sudo()._deposit_move(move.id) for move in self]
         failed = [result for result in results if result["outcome"] not in ("deposited", "unknown")]
         if len(self) == 1 and failed:
@@ -227,7 +224,7 @@ class AccountMove(models.Model):
 
     def action_chorus_deposit_batch(self):
         """« Déposer sur Chorus Pro » from the list: queued, deposited by a cron in batches."""
-        self._chorus_check_user()
+        check_chorus_access(self)
         if len(self) == 1:
             return self.action_chorus_deposit()
         candidates = self.filtered(lambda move: not move._chorus_deposit_blocker(check_tokens=False))
@@ -246,11 +243,12 @@ class AccountMove(models.Model):
 
     def action_chorus_refresh(self):
         """« Actualiser »: the flow and the lifecycle of these invoices, now."""
-        self._chorus_check_user()
+        check_chorus_access(self)
         self.sudo().with_context(skip_is_manually_modified=True)._chorus_refresh()
         return True
 
     def action_chorus_buy_tokens(self):
+        check_chorus_access(self, "read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Settings"),
@@ -323,8 +321,10 @@ class AccountMove(models.Model):
             for flow in self.chorus_flow_id.filtered(lambda flow: flow.state in OPEN_STATES):
                 flow._poll(client_of(flow.company_id))
             for move in self.filtered(
-                lambda move: move.chorus_flow_id.state in ("integrated", "partially_integrated")
-                and not move.chorus_status_final
+                lambda move: (
+                    move.chorus_flow_id.state in ("integrated", "partially_integrated")
+                    and not move.chorus_status_final
+                )
             ):
                 client = client_of(move.company_id)
                 if not move.chorus_invoice_id:

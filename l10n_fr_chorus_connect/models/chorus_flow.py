@@ -37,6 +37,7 @@ from ..chorus.errors import (
     NotFoundError,
     TransportError,
 )
+from .chorus_access import check_chorus_access
 
 _logger = logging.getLogger(__name__)
 
@@ -171,6 +172,7 @@ class ChorusFlow(models.Model):
 
     def action_open_moves(self):
         self.ensure_one()
+        check_chorus_access(self, "read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
@@ -180,14 +182,11 @@ class ChorusFlow(models.Model):
         }
 
     def action_refresh(self):
-        self._check_chorus_access()
-        for flow in self:
+        # Chorus users read flows; the poll writes them as the system.
+        check_chorus_access(self, "read")
+        for flow in self.sudo().with_context(**SYSTEM_WRITE):
             flow._poll()
         return True
-
-    def _check_chorus_access(self):
-        if not self.env.user.has_group("l10n_fr_chorus_connect.group_chorus_user"):
-            raise UserError(self.env._("Only Chorus Pro users may deposit or refresh invoices."))
 
     # ------------------------------------------------------------------
     # Deposit (each phase on its own cursor)

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .chorus_access import check_chorus_access
 from .chorus_token_ledger import APPEND_CONTEXT_KEY
 
 _logger = logging.getLogger(__name__)
@@ -434,6 +435,7 @@ class ChorusTokenWallet(models.Model):
     # ------------------------------------------------------------------
     def action_open_ledger(self):
         self.ensure_one()
+        check_chorus_access(self, "read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "l10n_fr_chorus_connect.action_chorus_token_ledger"
         )

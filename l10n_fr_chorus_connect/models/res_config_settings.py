@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
+from .chorus_access import GROUP_MANAGER, check_chorus_access
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -25,6 +27,7 @@ class ResConfigSettings(models.TransientModel):
 
     def action_chorus_load_supplier_structures(self):
         self.ensure_one()
+        check_chorus_access(self, group=GROUP_MANAGER)
         structures = self.company_id._chorus_load_supplier_structures()
         return {
             "type": "ir.actions.client",
@@ -41,6 +44,7 @@ class ResConfigSettings(models.TransientModel):
 
     def action_chorus_test_connection(self):
         self.ensure_one()
+        check_chorus_access(self, group=GROUP_MANAGER)
         steps = self.company_id._chorus_test_connection()
         failed = [step for step in steps if not step["ok"]]
         if failed:

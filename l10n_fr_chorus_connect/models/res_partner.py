@@ -10,6 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..chorus.errors import ChorusError
 from ..chorus.values import PUBLIC_INVOICES_SERVICE
+from .chorus_access import check_chorus_access
 from .chorus_structure import REQUIREMENT_SELECTION
 
 SERVICE_CODE_MAX_LENGTH = 100
@@ -270,6 +271,7 @@ class ResPartner(models.Model):
                 self.chorus_service_id = service
 
     def action_chorus_fetch_directory(self):
+        check_chorus_access(self, "read")
         structures = self._chorus_fetch_directory()
         requirements = dict(
             self.env["chorus.structure"]._fields["requirement"]._description_selection(self.env)
