@@ -1,8 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Chorus Pro on the invoice: the panel (what is missing, deposit, tracker) and the lifecycle it shows."""
 
-import logging
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -13,8 +11,6 @@ from ..chorus.errors import ChorusError
 from .chorus_access import check_chorus_access
 from .chorus_flow import HOLDING_STATES, OPEN_STATES, PENDING_STATES
 from .chorus_invoice_status import _status_label
-
-_logger = logging.getLogger(__name__)
 
 ACTIVITY_TYPE = "l10n_fr_chorus_connect.mail_activity_type_chorus_action"
 ACTIVITY_STATUSES = ("SUSPENDUE", "A_RECYCLER", "REJETEE")
@@ -147,10 +143,7 @@ class AccountMove(models.Model):
             blocker = move._chorus_deposit_blocker() if visible else False
             problems = []
             if visible and move.state == "posted" and not move.chorus_flow_id:
-                try:
-                    problems = move._chorus_preflight()
-                except Exception:
-                    _logger.exception("Chorus Pro pre-flight of %s failed", move.id)
+                problems = move._chorus_preflight(facturx=False)
             move.chorus_preflight_html = move._chorus_problems_html(problems) if problems else False
             if problems and not blocker:
                 blocker = self.env._("Fix the points above before depositing.")

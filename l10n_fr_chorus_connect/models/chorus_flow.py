@@ -282,7 +282,8 @@ class ChorusFlow(models.Model):
         if blocker:
             outcome = "already" if move.chorus_flow_id else "invalid"
             return self._outcome(outcome, blocker, move.chorus_flow_id), None, None
-        problems = move._chorus_preflight()
+        # The Factur-X is exported and checked once, by _build_document, on the file that is sent.
+        problems = move._chorus_preflight(facturx=False)
         if problems:
             return self._outcome("invalid", move._chorus_problems_text(problems)), None, None
         try:

@@ -3,6 +3,7 @@
 
 import threading
 from functools import partial
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -29,6 +30,29 @@ class TestDeposit(ChorusDepositCase):
         self.assertEqual(self.wallet().held, 0)
         self.assertEqual(self.calls(DEPOSIT_ROUTE), 1)
         self.assertEqual(move.chorus_deposit_state, "deposited")
+
+    def test_factur_x_built_once_per_deposit_never_on_form_read(self):
+        """One export and one XSD check per deposit, on the file sent; none when the panel is read."""
+        move = self.create_public_invoice()
+        cii = type(self.env["account.edi.xml.cii"])
+        facturx = type(self.env["chorus.facturx"])
+        panel = [
+            "chorus_panel_visible",
+            "chorus_can_deposit",
+            "chorus_deposit_blocker",
+            "chorus_preflight_html",
+        ]
+        with (
+            patch.object(cii, "_export_invoice", autospec=True, side_effect=cii._export_invoice) as export,
+            patch.object(facturx, "_xsd_errors", autospec=True, side_effect=facturx._xsd_errors) as xsd,
+        ):
+            move.invalidate_recordset()
+            [values] = move.web_read({name: {} for name in panel})
+            self.assertTrue(values["chorus_can_deposit"], values["chorus_deposit_blocker"])
+            self.assertEqual((export.call_count, xsd.call_count), (0, 0))
+            [result] = self.deposit(move)
+            self.assertEqual(result["outcome"], "deposited", result["message"])
+            self.assertEqual((export.call_count, xsd.call_count), (1, 1))
 
     def test_deposit_twice_charges_one_token(self):
         """A double click: the second deposit sees the first and sends nothing."""
