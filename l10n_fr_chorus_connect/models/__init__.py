@@ -8,6 +8,7 @@ from . import account_move_preflight
 from . import account_edi_xml_cii
 from . import chorus_facturx
 from . import account_move
+from . import account_move_send
 from . import chorus_flow
 from . import chorus_invoice_status
 from . import chorus_token_wallet

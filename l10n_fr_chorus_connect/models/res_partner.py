@@ -28,6 +28,7 @@ def compact_siret(value):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    invoice_sending_method = fields.Selection(selection_add=[("chorus", "by Chorus Pro")])
     chorus_is_public = fields.Boolean(
         string="Public Entity (Chorus Pro)",
         help="This customer is a French public body: its invoices are deposited on Chorus Pro.",

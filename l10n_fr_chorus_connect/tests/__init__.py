@@ -7,7 +7,7 @@ from . import (
     test_access_rpc,
     test_sandbox_controller,
 )
-from . import test_deposit, test_tracking, test_tour
+from . import test_deposit, test_deposit_send, test_tracking, test_tour
 from . import (
     test_wallet,
     test_wallet_purchase,
