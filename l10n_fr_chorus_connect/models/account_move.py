@@ -11,6 +11,7 @@ from ..chorus.errors import ChorusError
 from .chorus_access import check_chorus_access
 from .chorus_flow import HOLDING_STATES, OPEN_STATES, PENDING_STATES
 from .chorus_invoice_status import _status_label
+from .chorus_notification import chorus_notification
 
 ACTIVITY_TYPE = "l10n_fr_chorus_connect.mail_activity_type_chorus_action"
 ACTIVITY_STATUSES = ("SUSPENDUE", "A_RECYCLER", "REJETEE")
@@ -232,7 +233,7 @@ class AccountMove(models.Model):
                 "%(count)s were skipped: not to deposit (draft, not public or already deposited).",
                 count=skipped,
             )
-        return self._chorus_notification(message, "info")
+        return chorus_notification(self.env, message, "info")
 
     def action_chorus_refresh(self):
         """« Actualiser »: the flow and the lifecycle of these invoices, now."""
@@ -251,19 +252,6 @@ class AccountMove(models.Model):
             "context": {"module": "account", "bin_size": False},
         }
 
-    def _chorus_notification(self, message, kind="success"):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Chorus Pro"),
-                "message": message,
-                "type": kind,
-                "sticky": kind != "success",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
-
     def _chorus_notify(self, results):
         kinds = {result["outcome"] for result in results}
         kind = (
@@ -273,7 +261,7 @@ class AccountMove(models.Model):
             if "deposited" in kinds or "unknown" in kinds
             else "danger"
         )
-        return self._chorus_notification("\n".join(result["message"] for result in results), kind)
+        return chorus_notification(self.env, "\n".join(result["message"] for result in results), kind)
 
     # ------------------------------------------------------------------
     # Queue (batch deposits)

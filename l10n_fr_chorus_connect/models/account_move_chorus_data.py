@@ -6,9 +6,9 @@ The service code, engagement and market number are the fields of
 ``contract_reference``): this module only gives them defaults.
 """
 
-from stdnum.fr import siret as stdnum_siret
-
 from odoo import api, fields, models
+
+from ..chorus.identifiers import compact_siret
 
 # UNTDID 4461 codes that Chorus Pro accepts as "mode de paiement".
 PAYMENT_MEANS = [
@@ -131,13 +131,12 @@ class AccountMove(models.Model):
 
     def _chorus_company_siret(self):
         self.ensure_one()
-        registry = self.company_id.company_registry or ""
-        return stdnum_siret.compact(registry) if registry else ""
+        return self.company_id._chorus_supplier_siret()
 
     def _chorus_recipient_siret(self):
         """The recipient SIRET without the spaces or dots a user may type."""
         self.ensure_one()
-        return stdnum_siret.compact(self.chorus_buyer_siret) if self.chorus_buyer_siret else ""
+        return compact_siret(self.chorus_buyer_siret)
 
     def _chorus_buyer_structure(self):
         """The directory entry of the recipient SIRET, as last synced (may be empty)."""

@@ -8,12 +8,10 @@ demand; never on a form read.
 
 import os
 
-from stdnum.fr import siret as stdnum_siret
-
 from odoo import models
 
+from ..chorus.identifiers import siret_error
 from ..chorus.values import (
-    PUBLIC_INVOICES_SERVICE,
     REQUIREMENT_ENGAGEMENT,
     REQUIREMENT_SERVICE,
     REQUIREMENT_SERVICE_AND_ENGAGEMENT,
@@ -22,7 +20,6 @@ from ..chorus.values import (
 from .account_move_chorus_data import TRANSFER_CODES
 
 ENGAGEMENT_MAX_LENGTH = 50
-SERVICE_CODE_MAX_LENGTH = 100
 # Inferred from live tests, not documented: a soft check only.
 INVOICE_NUMBER_MAX_LENGTH = 20
 
@@ -113,7 +110,7 @@ class AccountMove(models.Model):
                 self.env._("Your company %(company)s has no SIRET.", company=self.company_id.name),
                 self.env._("Enter the SIRET of your company in Settings > Companies."),
             )
-        elif not stdnum_siret.is_valid(company_siret):
+        elif siret_error(company_siret):
             problem(
                 "company_id",
                 self.env._("The SIRET %(siret)s of your company is not valid.", siret=company_siret),
@@ -132,7 +129,7 @@ class AccountMove(models.Model):
                 self.env._("The recipient SIRET is missing."),
                 self.env._("Enter the SIRET of the public body on the customer or on this invoice."),
             )
-        elif not stdnum_siret.is_valid(buyer_siret):
+        elif siret_error(buyer_siret):
             problem(
                 "chorus_buyer_siret",
                 self.env._("The recipient SIRET %(siret)s is not valid.", siret=buyer_siret),
@@ -146,7 +143,7 @@ class AccountMove(models.Model):
 
     def _chorus_check_structure(self, problem):
         buyer_siret = self._chorus_recipient_siret()
-        if not buyer_siret or not stdnum_siret.is_valid(buyer_siret):
+        if not buyer_siret or siret_error(buyer_siret):
             return self.env["chorus.structure"]
         structure = self._chorus_buyer_structure()
         if not structure or not structure.last_sync:
@@ -199,21 +196,9 @@ class AccountMove(models.Model):
                 self.env._("Enter the service code or the engagement number given by your customer."),
             )
 
-        if service_code == PUBLIC_INVOICES_SERVICE:
-            problem(
-                "buyer_reference",
-                self.env._(
-                    "The service FACTURES_PUBLIQUES is reserved to invoices between public bodies: "
-                    "Chorus Pro rejects it from a supplier."
-                ),
-                self.env._("Ask your customer for the code of the service to invoice."),
-            )
-        elif len(service_code) > SERVICE_CODE_MAX_LENGTH:
-            problem(
-                "buyer_reference",
-                self.env._("The service code has more than 100 characters."),
-                self.env._("Correct the service code."),
-            )
+        service_code_problem = self.env["res.partner"]._chorus_service_code_problem(service_code)
+        if service_code_problem:
+            problem("buyer_reference", *service_code_problem)
         elif service_code and structure and structure.service_ids:
             services = structure.service_ids.filtered(lambda service: service.code == service_code)
             if not services:

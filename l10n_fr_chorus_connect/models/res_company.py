@@ -27,6 +27,7 @@ from ..chorus.diagnosis import (
     run_diagnosis,
 )
 from ..chorus.errors import ChorusError
+from ..chorus.identifiers import compact_siret
 
 _logger = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ class ResCompany(models.Model):
 
     def _chorus_supplier_siret(self):
         self.ensure_one()
-        return (self.company_registry or "").replace(" ", "")
+        return compact_siret(self.company_registry)
 
     # ------------------------------------------------------------------
     # Supplier structures

@@ -2,6 +2,7 @@
 from odoo import fields, models
 
 from .chorus_access import GROUP_MANAGER, check_chorus_access
+from .chorus_notification import chorus_notification
 
 
 class ResConfigSettings(models.TransientModel):
@@ -29,18 +30,10 @@ class ResConfigSettings(models.TransientModel):
         self.ensure_one()
         check_chorus_access(self, group=GROUP_MANAGER)
         structures = self.company_id._chorus_load_supplier_structures()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Chorus Pro"),
-                "message": self.env._(
-                    "%(count)s structure(s) found for your technical account.", count=len(structures)
-                ),
-                "type": "success" if structures else "warning",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        message = self.env._(
+            "%(count)s structure(s) found for your technical account.", count=len(structures)
+        )
+        return chorus_notification(self.env, message, "success" if structures else "warning")
 
     def action_chorus_test_connection(self):
         self.ensure_one()
@@ -51,14 +44,9 @@ class ResConfigSettings(models.TransientModel):
             message = f"{failed[0]['label']}: {failed[0]['fix']}"
         else:
             message = self.env._("Every check passed: this company can deposit invoices on Chorus Pro.")
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Chorus Pro connection test"),
-                "message": message,
-                "type": "danger" if failed else "success",
-                "sticky": bool(failed),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return chorus_notification(
+            self.env,
+            message,
+            "danger" if failed else "success",
+            title=self.env._("Chorus Pro connection test"),
+        )
