@@ -51,7 +51,6 @@ class AccountMove(models.Model):
         copy=False,
     )
     chorus_flow_state = fields.Selection(related="chorus_flow_id.state", string="Deposit State")
-    chorus_flow_number = fields.Char(related="chorus_flow_id.name", string="Flow Number")
     chorus_flow_state_label = fields.Char(related="chorus_flow_id.chorus_state_label", string="Flow State")
     chorus_invoice_id = fields.Integer(
         string="Chorus Pro Invoice ID",

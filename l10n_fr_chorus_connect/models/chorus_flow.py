@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A deposit on Chorus Pro (``deposer/flux``) and its integration report.
 
-Exactly once (DESIGN §4). One flow is one deposit attempt; its ``attempt_key`` is
+Exactly once. One flow is one deposit attempt; its ``attempt_key`` is
 unique, and the attempt is committed (flow ``sending`` + tokens held) before the
 HTTP call, the answer committed right after it. Every step runs on a cursor of its
 own (``registry.cursor()``): the caller's transaction only reads, so Odoo retrying
@@ -261,9 +261,9 @@ class ChorusFlow(models.Model):
         self.env.cr.commit()  # pylint: disable=invalid-commit  # the reconciled outcome is final
         if pending.state in PENDING_STATES:
             message = self.env._(
-                "%(invoice)s was sent to Chorus Pro without a clear answer; it is being checked with "
-                "Chorus Pro. Refresh it in a few minutes: it will be either confirmed or ready to be "
-                "deposited again.",
+                "%(invoice)s was sent to Chorus Pro without a clear answer; "
+                "it is being checked with Chorus Pro. "
+                "Refresh it in a few minutes: it will be either confirmed or ready to be deposited again.",
                 invoice=move.display_name,
             )
             return self._outcome("busy", message, pending)
@@ -294,7 +294,8 @@ class ChorusFlow(models.Model):
             self.env.cr.rollback()
             outcome = "no_tokens" if move._chorus_tokens_available() < 1 else "invalid"
             return self._outcome(outcome, error.args[0]), None, None
-        # The attempt and its held token must exist before the HTTP call (exactly-once, DESIGN §4).
+        # The attempt and its held token must exist before the HTTP call: whatever happens to the call,
+        # the next deposit of this invoice finds the attempt and settles it first.
         self.env.cr.commit()  # pylint: disable=invalid-commit
         return None, flow, document
 
@@ -482,8 +483,7 @@ class ChorusFlow(models.Model):
     def _unknown_message(self, error):
         return self.env._(
             "Chorus Pro did not answer in time (%(error)s). The file may have been received: "
-            "Odoo checks it with "
-            "Chorus Pro before any new deposit, and the token stays reserved until then.",
+            "Odoo checks it with Chorus Pro before any new deposit, and the token stays reserved until then.",
             error=error.message,
         )
 

@@ -20,9 +20,6 @@ class ResConfigSettings(models.TransientModel):
         domain="[('company_id', '=', company_id)]",
     )
     chorus_supplier_structure_id = fields.Integer(related="company_id.chorus_supplier_structure_id")
-    chorus_supplier_service_code = fields.Char(
-        related="company_id.chorus_supplier_service_code", readonly=False
-    )
     chorus_password_expiry = fields.Date(related="company_id.chorus_password_expiry")
     chorus_connection_report = fields.Html(related="company_id.chorus_connection_report")
 

@@ -158,8 +158,8 @@ class TestAccessOverRpc(ChorusDepositCase, HttpCase):
     def test_user_without_the_chorus_group_is_refused_everything(self):
         self.assert_all_refused(self.employee.login, CALLS_WITHOUT_GROUP)
 
-    def test_own_company_user_may_deposit(self):
-        """The same calls are not refused wholesale: a Chorus user of company A deposits."""
+    def test_own_company_user_is_not_refused(self):
+        """The checks do not refuse wholesale: a Chorus user of company A uses them on A's records."""
         user = new_test_user(
             self.env,
             login="chorus_own_company",
@@ -168,6 +168,6 @@ class TestAccessOverRpc(ChorusDepositCase, HttpCase):
             company_ids=[self.company.id],
         )
         self.authenticate(user.login, user.login)
-        self.call("account.move", "action_chorus_deposit", "move")
-        self.env.invalidate_all()
-        self.assertEqual(self.fixtures["move"].chorus_flow_id.state, "deposited")
+        self.call("res.partner", "action_chorus_fetch_directory", "partner")
+        action = self.call("chorus.flow", "action_open_moves", "flow")
+        self.assertEqual(action["domain"], [["id", "in", self.fixtures["deposited_move"].ids]])

@@ -7,7 +7,6 @@ from odoo.tests import tagged
 from .test_deposit_common import DEPOSIT_ROUTE, ChorusDepositCase
 
 SEND_CRON = "account.ir_cron_account_move_send"
-QUEUE_CRON = "l10n_fr_chorus_connect.ir_cron_chorus_deposit_queue"
 
 
 @tagged("post_install", "-at_install")
@@ -101,7 +100,7 @@ class TestDepositFromSendWizard(ChorusDepositCase):
         self.assertTrue(all(moves.mapped("sending_data")))
         for _run in range(2):  # a cron run twice, or replayed, deposits nothing more
             self.run_cron(SEND_CRON)
-            self.run_cron(QUEUE_CRON)
+            self.run_deposit_queue()
         self.assertEqual(moves.chorus_flow_id.mapped("state"), ["deposited", "deposited"])
         self.assertFalse(any(moves.mapped("sending_data")))
         self.assertFalse(any(moves.mapped("chorus_deposit_queued")))
