@@ -15,7 +15,8 @@ from .test_deposit_common import ChorusDepositCase
 REFUSALS = ("odoo.exceptions.AccessError", "odoo.exceptions.UserError", "odoo.exceptions.MissingError")
 
 # (model, method, records): records name a fixture of company A (see setUp). A wizard row
-# ("create", values) is created over RPC by the caller first, as the UI would.
+# ("create", values) is created over RPC by the caller first, as the UI would (a value naming a
+# fixture stands for its id, or ids for a field ending in _ids).
 CALLS = [
     ("account.move", "action_chorus_deposit", "move"),
     ("account.move", "action_chorus_deposit_batch", "moves"),
@@ -35,6 +36,8 @@ CALLS = [
     ("chorus.token.wallet", "action_open_ledger", "wallet"),
     ("chorus.token.correction", "action_apply", ("create", {"quantity": 1000, "reason": "gift"})),
     ("chorus.token.voucher", "action_redeem", ("create", {"voucher": "{}"})),
+    ("account.move.send.wizard", "action_send_and_print", ("create", {"move_id": "move"})),
+    ("account.move.send.batch.wizard", "action_send_and_print", ("create", {"move_ids": "moves"})),
 ]
 # Not bound to a record of company A: refused to the employee only (the other company's
 # administrator legitimately buys tokens for their own company).
@@ -130,7 +133,14 @@ class TestAccessOverRpc(ChorusDepositCase, HttpCase):
 
     def call(self, model, method, records):
         if isinstance(records, tuple):
-            values = {**records[1], "company_id": self.company.id}
+            values = {
+                name: self.fixtures[value].ids if name.endswith("_ids") else self.fixtures[value].id
+                for name, value in records[1].items()
+                if value in self.fixtures
+            }
+            values = {**records[1], **values}
+            if "company_id" in self.env[model]._fields and not self.env[model]._fields["company_id"].related:
+                values["company_id"] = self.company.id
             ids = [self.rpc(model, "create", [values])]
         else:
             ids = self.fixtures[records].ids
