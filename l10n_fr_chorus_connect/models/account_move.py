@@ -1,8 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Chorus Pro on the invoice: the panel (what is missing, deposit, tracker) and the lifecycle it shows."""
 
-import logging
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -10,10 +8,10 @@ from odoo.exceptions import UserError
 
 from ..chorus import catalogue
 from ..chorus.errors import ChorusError
+from .chorus_access import check_chorus_access
 from .chorus_flow import HOLDING_STATES, OPEN_STATES, PENDING_STATES
 from .chorus_invoice_status import _status_label
-
-_logger = logging.getLogger(__name__)
+from .chorus_notification import chorus_notification
 
 ACTIVITY_TYPE = "l10n_fr_chorus_connect.mail_activity_type_chorus_action"
 ACTIVITY_STATUSES = ("SUSPENDUE", "A_RECYCLER", "REJETEE")
@@ -53,7 +51,6 @@ class AccountMove(models.Model):
         copy=False,
     )
     chorus_flow_state = fields.Selection(related="chorus_flow_id.state", string="Deposit State")
-    chorus_flow_number = fields.Char(related="chorus_flow_id.name", string="Flow Number")
     chorus_flow_state_label = fields.Char(related="chorus_flow_id.chorus_state_label", string="Flow State")
     chorus_invoice_id = fields.Integer(
         string="Chorus Pro Invoice ID",
@@ -146,10 +143,7 @@ class AccountMove(models.Model):
             blocker = move._chorus_deposit_blocker() if visible else False
             problems = []
             if visible and move.state == "posted" and not move.chorus_flow_id:
-                try:
-                    problems = move._chorus_preflight()
-                except Exception:
-                    _logger.exception("Chorus Pro pre-flight of %s failed", move.id)
+                problems = move._chorus_preflight(facturx=False)
             move.chorus_preflight_html = move._chorus_problems_html(problems) if problems else False
             if problems and not blocker:
                 blocker = self.env._("Fix the points above before depositing.")
@@ -212,13 +206,9 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
     # Buttons and actions
     # ------------------------------------------------------------------
-    def _chorus_check_user(self):
-        if not self.env.user.has_group("l10n_fr_chorus_connect.group_chorus_user"):
-            raise UserError(self.env._("Only Chorus Pro users may deposit or refresh invoices."))
-
     def action_chorus_deposit(self):
         """« Déposer la facture »: deposit now, one flow per invoice."""
-        self._chorus_check_user()
+        check_chorus_access(self)
         results = [self.env["chorus.flow"].sudo()._deposit_move(move.id) for move in self]
         failed = [result for result in results if result["outcome"] not in ("deposited", "unknown")]
         if len(self) == 1 and failed:
@@ -227,7 +217,7 @@ class AccountMove(models.Model):
 
     def action_chorus_deposit_batch(self):
         """« Déposer sur Chorus Pro » from the list: queued, deposited by a cron in batches."""
-        self._chorus_check_user()
+        check_chorus_access(self)
         if len(self) == 1:
             return self.action_chorus_deposit()
         candidates = self.filtered(lambda move: not move._chorus_deposit_blocker(check_tokens=False))
@@ -242,15 +232,16 @@ class AccountMove(models.Model):
                 "%(count)s were skipped: not to deposit (draft, not public or already deposited).",
                 count=skipped,
             )
-        return self._chorus_notification(message, "info")
+        return chorus_notification(self.env, message, "info")
 
     def action_chorus_refresh(self):
         """« Actualiser »: the flow and the lifecycle of these invoices, now."""
-        self._chorus_check_user()
+        check_chorus_access(self)
         self.sudo().with_context(skip_is_manually_modified=True)._chorus_refresh()
         return True
 
     def action_chorus_buy_tokens(self):
+        check_chorus_access(self, "read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Settings"),
@@ -258,19 +249,6 @@ class AccountMove(models.Model):
             "view_mode": "form",
             "target": "inline",
             "context": {"module": "account", "bin_size": False},
-        }
-
-    def _chorus_notification(self, message, kind="success"):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Chorus Pro"),
-                "message": message,
-                "type": kind,
-                "sticky": kind != "success",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
         }
 
     def _chorus_notify(self, results):
@@ -282,7 +260,7 @@ class AccountMove(models.Model):
             if "deposited" in kinds or "unknown" in kinds
             else "danger"
         )
-        return self._chorus_notification("\n".join(result["message"] for result in results), kind)
+        return chorus_notification(self.env, "\n".join(result["message"] for result in results), kind)
 
     # ------------------------------------------------------------------
     # Queue (batch deposits)
@@ -323,8 +301,10 @@ class AccountMove(models.Model):
             for flow in self.chorus_flow_id.filtered(lambda flow: flow.state in OPEN_STATES):
                 flow._poll(client_of(flow.company_id))
             for move in self.filtered(
-                lambda move: move.chorus_flow_id.state in ("integrated", "partially_integrated")
-                and not move.chorus_status_final
+                lambda move: (
+                    move.chorus_flow_id.state in ("integrated", "partially_integrated")
+                    and not move.chorus_status_final
+                )
             ):
                 client = client_of(move.company_id)
                 if not move.chorus_invoice_id:

@@ -12,10 +12,8 @@ from pypdf.generic import (
     NumberObject,
     TextStringObject,
 )
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
 
-from odoo import models, modules, tools
+from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools.misc import file_open
 
@@ -97,21 +95,9 @@ class ChorusFacturx(models.AbstractModel):
         content, content_type = report._render_qweb_pdf(INVOICE_REPORT, move.ids)
         if content_type == "pdf":
             return content
-        if modules.module.current_test or tools.config["test_enable"]:
-            # Odoo renders HTML in test runs unless force_report_rendering is set (wkhtmltopdf
-            # would call back the test server): tests that are not about the PDF get a stand-in.
-            return self._stand_in_pdf(move)
         raise UserError(
             self.env._("The invoice PDF could not be rendered (got %(type)s).", type=content_type)
         )
-
-    def _stand_in_pdf(self, move):
-        buffer = io.BytesIO()
-        document = canvas.Canvas(buffer, pagesize=A4)
-        document.drawString(72, 770, f"{move.name} - {move.partner_id.display_name}")
-        document.drawString(72, 750, f"{move.amount_total} {move.currency_id.name}")
-        document.save()
-        return buffer.getvalue()
 
     def _pdfa_ready(self, pdf):
         """Add what PDF/A-3 needs and the factur-x library leaves out: an sRGB output intent and a file ID.

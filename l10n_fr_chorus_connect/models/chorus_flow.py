@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A deposit on Chorus Pro (``deposer/flux``) and its integration report.
 
-Exactly once (DESIGN §4). One flow is one deposit attempt; its ``attempt_key`` is
+Exactly once. One flow is one deposit attempt; its ``attempt_key`` is
 unique, and the attempt is committed (flow ``sending`` + tokens held) before the
 HTTP call, the answer committed right after it. Every step runs on a cursor of its
 own (``registry.cursor()``): the caller's transaction only reads, so Odoo retrying
@@ -37,6 +37,7 @@ from ..chorus.errors import (
     NotFoundError,
     TransportError,
 )
+from .chorus_access import check_chorus_access
 from .res_company import CHORUS_ENVIRONMENTS
 
 _logger = logging.getLogger(__name__)
@@ -175,6 +176,7 @@ class ChorusFlow(models.Model):
 
     def action_open_moves(self):
         self.ensure_one()
+        check_chorus_access(self, "read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
@@ -184,14 +186,11 @@ class ChorusFlow(models.Model):
         }
 
     def action_refresh(self):
-        self._check_chorus_access()
-        for flow in self:
+        # Chorus users read flows; the poll writes them as the system.
+        check_chorus_access(self, "read")
+        for flow in self.sudo().with_context(**SYSTEM_WRITE):
             flow._poll()
         return True
-
-    def _check_chorus_access(self):
-        if not self.env.user.has_group("l10n_fr_chorus_connect.group_chorus_user"):
-            raise UserError(self.env._("Only Chorus Pro users may deposit or refresh invoices."))
 
     # ------------------------------------------------------------------
     # Deposit (each phase on its own cursor)
@@ -266,9 +265,9 @@ class ChorusFlow(models.Model):
         self.env.cr.commit()  # pylint: disable=invalid-commit  # the reconciled outcome is final
         if pending.state in PENDING_STATES:
             message = self.env._(
-                "%(invoice)s was sent to Chorus Pro without a clear answer; it is being checked with "
-                "Chorus Pro. Refresh it in a few minutes: it will be either confirmed or ready to be "
-                "deposited again.",
+                "%(invoice)s was sent to Chorus Pro without a clear answer; "
+                "it is being checked with Chorus Pro. "
+                "Refresh it in a few minutes: it will be either confirmed or ready to be deposited again.",
                 invoice=move.display_name,
             )
             return self._outcome("busy", message, pending)
@@ -287,7 +286,8 @@ class ChorusFlow(models.Model):
         if blocker:
             outcome = "already" if move.chorus_flow_id else "invalid"
             return self._outcome(outcome, blocker, move.chorus_flow_id), None, None
-        problems = move._chorus_preflight()
+        # The Factur-X is exported and checked once, by _build_document, on the file that is sent.
+        problems = move._chorus_preflight(facturx=False)
         if problems:
             return self._outcome("invalid", move._chorus_problems_text(problems)), None, None
         try:
@@ -298,7 +298,8 @@ class ChorusFlow(models.Model):
             self.env.cr.rollback()
             outcome = "no_tokens" if move._chorus_tokens_available() < 1 else "invalid"
             return self._outcome(outcome, error.args[0]), None, None
-        # The attempt and its held token must exist before the HTTP call (exactly-once, DESIGN §4).
+        # The attempt and its held token must exist before the HTTP call: whatever happens to the call,
+        # the next deposit of this invoice finds the attempt and settles it first.
         self.env.cr.commit()  # pylint: disable=invalid-commit
         return None, flow, document
 
@@ -487,8 +488,7 @@ class ChorusFlow(models.Model):
     def _unknown_message(self, error):
         return self.env._(
             "Chorus Pro did not answer in time (%(error)s). The file may have been received: "
-            "Odoo checks it with "
-            "Chorus Pro before any new deposit, and the token stays reserved until then.",
+            "Odoo checks it with Chorus Pro before any new deposit, and the token stays reserved until then.",
             error=error.message,
         )
 

@@ -13,6 +13,7 @@ from ..chorus.values import (
     REQUIREMENT_SERVICE_AND_ENGAGEMENT,
     REQUIREMENT_SERVICE_OR_ENGAGEMENT,
 )
+from .chorus_access import check_chorus_access
 
 _logger = logging.getLogger(__name__)
 
@@ -141,6 +142,7 @@ class ChorusStructure(models.Model):
             record.is_active = False
 
     def action_sync_from_chorus(self):
+        check_chorus_access(self)
         for company, structures in self.grouped("company_id").items():
             client = company._chorus_client()
             for structure in structures:
@@ -158,6 +160,7 @@ class ChorusStructure(models.Model):
 
     def action_view_services(self):
         self.ensure_one()
+        check_chorus_access(self, "read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Services of %(structure)s", structure=self.display_name),

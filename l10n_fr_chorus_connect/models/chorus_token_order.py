@@ -14,6 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..chorus.token_vendor import TokenVendorClient, VendorError, VendorUnreachableError
+from .chorus_notification import chorus_notification
 from .res_company import CHORUS_ENVIRONMENTS
 
 _logger = logging.getLogger(__name__)
@@ -209,14 +210,4 @@ class ChorusTokenOrder(models.Model):
                 break
 
     def _notification(self, kind, message):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Chorus Pro tokens"),
-                "message": message,
-                "type": kind,
-                "sticky": kind != "success",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return chorus_notification(self.env, message, kind, title=self.env._("Chorus Pro tokens"))

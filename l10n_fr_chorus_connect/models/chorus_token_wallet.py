@@ -34,6 +34,7 @@ from ..chorus.vouchers import (
     InvalidVoucher,
     verify_voucher,
 )
+from .chorus_access import check_chorus_access
 from .chorus_token_ledger import APPEND_CONTEXT_KEY
 from .res_company import CHORUS_ENVIRONMENTS
 
@@ -597,6 +598,7 @@ class ChorusTokenWallet(models.Model):
     # ------------------------------------------------------------------
     def action_open_ledger(self):
         self.ensure_one()
+        check_chorus_access(self, "read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "l10n_fr_chorus_connect.action_chorus_token_ledger"
         )

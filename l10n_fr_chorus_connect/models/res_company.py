@@ -29,6 +29,7 @@ from ..chorus.diagnosis import (
     run_diagnosis,
 )
 from ..chorus.errors import ChorusError
+from ..chorus.identifiers import compact_siret
 from ..chorus.sandbox import inprocess
 
 _logger = logging.getLogger(__name__)
@@ -78,10 +79,6 @@ class ResCompany(models.Model):
         readonly=False,
         copy=False,
         help="idStructureCPP of your own structure on Chorus Pro.",
-    )
-    chorus_supplier_service_code = fields.Char(
-        string="Supplier Service Code",
-        help="Service of your own structure that issues the invoices, when Chorus Pro asks for one.",
     )
     chorus_password_expiry = fields.Date(
         string="Technical Password Expiry",
@@ -142,8 +139,8 @@ class ResCompany(models.Model):
             )
         if self.chorus_environment == "qualification":
             return self.env._(
-                "Chorus Pro qualification: invoices go to the Chorus Pro test platform, not to your "
-                "customers."
+                "Chorus Pro qualification: invoices go to the Chorus Pro test platform, "
+                "not to your customers."
             )
         return ""
 
@@ -200,7 +197,7 @@ class ResCompany(models.Model):
 
     def _chorus_supplier_siret(self):
         self.ensure_one()
-        return (self.company_registry or "").replace(" ", "")
+        return compact_siret(self.company_registry)
 
     # ------------------------------------------------------------------
     # Supplier structures
@@ -328,24 +325,23 @@ class ResCompany(models.Model):
                 "piste.gouv.fr) and that they belong to the chosen environment (qualification or production)."
             ),
             FIX_TECHNICAL_ACCOUNT: self.env._(
-                "Chorus Pro refuses the technical account: check its login (TECH_1_...@cpro.fr) and "
-                "password, and "
-                "that the API connection is declared on Chorus Pro for this PISTE application."
+                "Chorus Pro refuses the technical account: "
+                "check its login (TECH_1_...@cpro.fr) and password, "
+                "and that the API connection is declared on Chorus Pro for this PISTE application."
             ),
             FIX_API_SUBSCRIPTION: self.env._(
-                "Access denied: subscribe the PISTE application to the Chorus Pro APIs (Factures, "
-                "Structures, "
-                "Transverses, Engagements juridiques) in its 'Consentement CGU API' tab."
+                "Access denied: subscribe the PISTE application to the Chorus Pro APIs "
+                "(Factures, Structures, Transverses, Engagements juridiques) "
+                "in its 'Consentement CGU API' tab."
             ),
             FIX_NETWORK: self.env._(
-                "The service does not answer: check the address and the network (proxy, firewall), then try "
-                "again."
+                "The service does not answer: check the address and the network (proxy, firewall), "
+                "then try again."
             ),
             FIX_CHORUS_REFUSED: self.env._("Chorus Pro refused the request: read the return code above."),
             FIX_NO_SUPPLIER_STRUCTURE: self.env._(
-                "The technical account is attached to no active supplier structure: its main manager must "
-                "attach "
-                "it to your structure on Chorus Pro."
+                "The technical account is attached to no active supplier structure: "
+                "its main manager must attach it to your structure on Chorus Pro."
             ),
             FIX_SIRET_MISMATCH: self.env._(
                 "The SIRET of the company is not among the structures of the technical account: correct the "
@@ -357,8 +353,7 @@ class ResCompany(models.Model):
             ),
             FIX_PASSWORD_EXPIRED: self.env._(
                 "The technical account password has expired: the main manager must renew it on Chorus Pro, "
-                "then "
-                "enter the new one here."
+                "then enter the new one here."
             ),
             FIX_PASSWORD_EXPIRES_SOON: self.env._(
                 "The technical account password expires soon: have the main manager renew it on Chorus Pro "
@@ -469,8 +464,3 @@ class ResCompany(models.Model):
             )
         self.sudo().chorus_password_reminder_days = threshold
         return True
-
-    def _chorus_banner_html(self):
-        """The environment banner as markup, for other Chorus screens (empty in production)."""
-        self.ensure_one()
-        return self.chorus_environment_banner or Markup("")

@@ -1,6 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
+from .chorus_access import GROUP_MANAGER, check_chorus_access
+from .chorus_notification import chorus_notification
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -17,44 +20,30 @@ class ResConfigSettings(models.TransientModel):
         domain="[('company_id', '=', company_id)]",
     )
     chorus_supplier_structure_id = fields.Integer(related="company_id.chorus_supplier_structure_id")
-    chorus_supplier_service_code = fields.Char(
-        related="company_id.chorus_supplier_service_code", readonly=False
-    )
     chorus_password_expiry = fields.Date(related="company_id.chorus_password_expiry")
     chorus_connection_report = fields.Html(related="company_id.chorus_connection_report")
 
     def action_chorus_load_supplier_structures(self):
         self.ensure_one()
+        check_chorus_access(self, group=GROUP_MANAGER)
         structures = self.company_id._chorus_load_supplier_structures()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Chorus Pro"),
-                "message": self.env._(
-                    "%(count)s structure(s) found for your technical account.", count=len(structures)
-                ),
-                "type": "success" if structures else "warning",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        message = self.env._(
+            "%(count)s structure(s) found for your technical account.", count=len(structures)
+        )
+        return chorus_notification(self.env, message, "success" if structures else "warning")
 
     def action_chorus_test_connection(self):
         self.ensure_one()
+        check_chorus_access(self, group=GROUP_MANAGER)
         steps = self.company_id._chorus_test_connection()
         failed = [step for step in steps if not step["ok"]]
         if failed:
             message = f"{failed[0]['label']}: {failed[0]['fix']}"
         else:
             message = self.env._("Every check passed: this company can deposit invoices on Chorus Pro.")
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Chorus Pro connection test"),
-                "message": message,
-                "type": "danger" if failed else "success",
-                "sticky": bool(failed),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return chorus_notification(
+            self.env,
+            message,
+            "danger" if failed else "success",
+            title=self.env._("Chorus Pro connection test"),
+        )

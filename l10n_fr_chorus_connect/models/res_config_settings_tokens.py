@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .chorus_access import GROUP_MANAGER, check_chorus_access
+
 LEDGER_PREVIEW = 10
 
 
@@ -38,9 +40,11 @@ class ResConfigSettings(models.TransientModel):
             )
 
     def action_chorus_token_ledger(self):
+        check_chorus_access(self, "read")
         return self.company_id._chorus_wallet().action_open_ledger()
 
     def action_chorus_token_orders(self):
+        check_chorus_access(self, "read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "l10n_fr_chorus_connect.action_chorus_token_order"
         )
@@ -48,11 +52,13 @@ class ResConfigSettings(models.TransientModel):
         return action
 
     def action_chorus_token_voucher(self):
+        check_chorus_access(self, group=GROUP_MANAGER)
         return self.env["ir.actions.act_window"]._for_xml_id(
             "l10n_fr_chorus_connect.action_chorus_token_voucher"
         )
 
     def action_chorus_token_correction(self):
+        check_chorus_access(self, group=GROUP_MANAGER)
         return self.env["ir.actions.act_window"]._for_xml_id(
             "l10n_fr_chorus_connect.action_chorus_token_correction"
         )

@@ -1,32 +1,18 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import re
-
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.fr import siret as stdnum_siret
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..chorus import identifiers
 from ..chorus.errors import ChorusError
-from ..chorus.values import PUBLIC_INVOICES_SERVICE
+from .chorus_access import check_chorus_access
+from .chorus_notification import chorus_notification
 from .chorus_structure import REQUIREMENT_SELECTION
-
-SERVICE_CODE_MAX_LENGTH = 100
-
-
-def compact_siret(value):
-    """The SIRET without spaces or dots, or ``value`` unchanged when it does not look like one."""
-    if value and re.fullmatch(r"[\d\s.]+", value):
-        compact = stdnum_siret.compact(value)
-        if len(compact) == 14:  # other countries' registry numbers keep their own formatting
-            return compact
-    return value
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    invoice_sending_method = fields.Selection(selection_add=[("chorus", "by Chorus Pro")])
     chorus_is_public = fields.Boolean(
         string="Public Entity (Chorus Pro)",
         help="This customer is a French public body: its invoices are deposited on Chorus Pro.",
@@ -93,11 +79,11 @@ class ResPartner(models.Model):
     @api.model
     def _chorus_normalize_vals(self, vals):
         if vals.get("chorus_siret"):
-            vals["chorus_siret"] = stdnum_siret.compact(vals["chorus_siret"])
+            vals["chorus_siret"] = identifiers.compact_siret(vals["chorus_siret"])
         if vals.get("company_registry"):
-            vals["company_registry"] = compact_siret(vals["company_registry"])
+            vals["company_registry"] = identifiers.normalize_registry(vals["company_registry"])
         if vals.get("chorus_service_code"):
-            vals["chorus_service_code"] = vals["chorus_service_code"].strip()
+            vals["chorus_service_code"] = identifiers.clean_service_code(vals["chorus_service_code"])
         return vals
 
     @api.model_create_multi
@@ -107,18 +93,37 @@ class ResPartner(models.Model):
     def write(self, vals):
         return super().write(self._chorus_normalize_vals(dict(vals)))
 
+    @api.model
     def _chorus_siret_error(self, siret):
         """Why ``siret`` is not a valid SIRET (translated), or None."""
-        try:
-            stdnum_siret.validate(siret)
-        except InvalidLength:
-            return self.env._("a SIRET has 14 digits")
-        except InvalidFormat:
-            return self.env._("a SIRET has only digits")
-        except InvalidChecksum:
-            return self.env._("the check digit is wrong, there is probably a typo")
-        except StdnumError:
-            return self.env._("it is not a SIRET")
+        reasons = {
+            identifiers.SIRET_LENGTH: lambda: self.env._("a SIRET has 14 digits"),
+            identifiers.SIRET_FORMAT: lambda: self.env._("a SIRET has only digits"),
+            identifiers.SIRET_CHECKSUM: lambda: self.env._(
+                "the check digit is wrong, there is probably a typo"
+            ),
+            identifiers.SIRET_INVALID: lambda: self.env._("it is not a SIRET"),
+        }
+        code = identifiers.siret_error(siret)
+        return reasons[code]() if code else None
+
+    @api.model
+    def _chorus_service_code_problem(self, code):
+        """``(message, fix)`` when a supplier may not invoice the service ``code``, else None."""
+        error = identifiers.service_code_error(code)
+        if error == identifiers.SERVICE_RESERVED:
+            return (
+                self.env._(
+                    "The service FACTURES_PUBLIQUES is reserved to invoices between public bodies: "
+                    "Chorus Pro rejects it from a supplier."
+                ),
+                self.env._("Ask your customer for the code of the service to invoice."),
+            )
+        if error == identifiers.SERVICE_TOO_LONG:
+            return (
+                self.env._("The service code has more than 100 characters."),
+                self.env._("Correct the service code."),
+            )
         return None
 
     @api.constrains("chorus_siret", "company_registry", "chorus_is_public")
@@ -152,21 +157,14 @@ class ResPartner(models.Model):
             code = partner.chorus_service_code
             if not code:
                 continue
-            if code == PUBLIC_INVOICES_SERVICE:
+            problem = self._chorus_service_code_problem(code)
+            if problem:
                 raise ValidationError(
                     self.env._(
-                        "%(partner)s: the service FACTURES_PUBLIQUES is reserved to invoices between public "
-                        "bodies; "
-                        "Chorus Pro rejects it from a supplier. Ask your customer for the code of the "
-                        "service to invoice.",
+                        "%(partner)s: %(message)s %(fix)s",
                         partner=partner.display_name,
-                    )
-                )
-            if len(code) > SERVICE_CODE_MAX_LENGTH:
-                raise ValidationError(
-                    self.env._(
-                        "%(partner)s: a Chorus Pro service code has at most 100 characters.",
-                        partner=partner.display_name,
+                        message=problem[0],
+                        fix=problem[1],
                     )
                 )
             services = partner.chorus_structure_id.service_ids
@@ -200,7 +198,12 @@ class ResPartner(models.Model):
     def _chorus_effective_siret(self):
         """SIRET to send to Chorus Pro: the address's own, else the company's registry number."""
         self.ensure_one()
-        return compact_siret(self.chorus_siret or self.commercial_partner_id.company_registry or "") or ""
+        return (
+            identifiers.normalize_registry(
+                self.chorus_siret or self.commercial_partner_id.company_registry or ""
+            )
+            or ""
+        )
 
     def _chorus_effective_service_code(self):
         """Service code of this address, else the one of its company."""
@@ -270,6 +273,7 @@ class ResPartner(models.Model):
                 self.chorus_service_id = service
 
     def action_chorus_fetch_directory(self):
+        check_chorus_access(self, "read")
         structures = self._chorus_fetch_directory()
         requirements = dict(
             self.env["chorus.structure"]._fields["requirement"]._description_selection(self.env)
@@ -284,13 +288,5 @@ class ResPartner(models.Model):
             + ("" if structure.is_active else " " + self.env._("This structure is INACTIVE in Chorus Pro."))
             for structure in structures
         )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Chorus Pro directory"),
-                "message": message,
-                "type": "success" if all(structures.mapped("is_active")) else "warning",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        kind = "success" if all(structures.mapped("is_active")) else "warning"
+        return chorus_notification(self.env, message, kind, title=self.env._("Chorus Pro directory"))

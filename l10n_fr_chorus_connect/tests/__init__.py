@@ -1,6 +1,13 @@
 from . import test_facturx, test_preflight
-from . import test_partner, test_directory, test_settings, test_access, test_sandbox_controller
-from . import test_deposit, test_tracking, test_tour
+from . import (
+    test_partner,
+    test_directory,
+    test_settings,
+    test_access,
+    test_access_rpc,
+    test_sandbox_controller,
+)
+from . import test_deposit, test_deposit_send, test_tracking, test_tour
 from . import (
     test_wallet,
     test_wallet_purchase,

@@ -1,14 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Depositing exactly once, whatever happens (DESIGN §4), through the sandbox and its faults."""
 
-import threading
 from functools import partial
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.service.model import retrying
 from odoo.tests import tagged
-from odoo.tests.common import release_test_lock
 
 from .test_deposit_common import DEPOSIT_ROUTE, ChorusDepositCase
 
@@ -30,6 +29,29 @@ class TestDeposit(ChorusDepositCase):
         self.assertEqual(self.calls(DEPOSIT_ROUTE), 1)
         self.assertEqual(move.chorus_deposit_state, "deposited")
 
+    def test_factur_x_built_once_per_deposit_never_on_form_read(self):
+        """One export and one XSD check per deposit, on the file sent; none when the panel is read."""
+        move = self.create_public_invoice()
+        cii = type(self.env["account.edi.xml.cii"])
+        facturx = type(self.env["chorus.facturx"])
+        panel = [
+            "chorus_panel_visible",
+            "chorus_can_deposit",
+            "chorus_deposit_blocker",
+            "chorus_preflight_html",
+        ]
+        with (
+            patch.object(cii, "_export_invoice", autospec=True, side_effect=cii._export_invoice) as export,
+            patch.object(facturx, "_xsd_errors", autospec=True, side_effect=facturx._xsd_errors) as xsd,
+        ):
+            move.invalidate_recordset()
+            [values] = move.web_read({name: {} for name in panel})
+            self.assertTrue(values["chorus_can_deposit"], values["chorus_deposit_blocker"])
+            self.assertEqual((export.call_count, xsd.call_count), (0, 0))
+            [result] = self.deposit(move)
+            self.assertEqual(result["outcome"], "deposited", result["message"])
+            self.assertEqual((export.call_count, xsd.call_count), (1, 1))
+
     def test_deposit_twice_charges_one_token(self):
         """A double click: the second deposit sees the first and sends nothing."""
         move = self.create_public_invoice()
@@ -43,27 +65,19 @@ class TestDeposit(ChorusDepositCase):
             move.action_chorus_deposit()
         self.assertEqual(self.calls(DEPOSIT_ROUTE), 1)
 
-    def test_two_users_at_once_deposit_once(self):
+    def test_second_user_after_the_first_deposits_nothing(self):
+        """Two users on the same invoice: the second one finds the flow of the first.
+
+        Deposits at the same instant on separate connections are in test_wallet_parallel_deposits:
+        here a test cursor would serialise them."""
         move = self.create_public_invoice()
         balance = self.wallet().balance
         other_user = self.env.user.copy({"login": "chorus_second_user", "name": "Second user"})
-        results = []
-
-        def click(uid):
-            env = self.env(user=uid)
-            results.append(env["chorus.flow"].sudo()._deposit_move(move.id))
-
-        # Each user's request runs in its own thread with its own cursor; the test lock is released so that
-        # they may run (test cursors serialize them, as the row lock and the recorded attempt do in
-        # production).
-        with self.enter_registry_test_mode(), release_test_lock():
-            threads = [threading.Thread(target=click, args=(uid,)) for uid in (self.env.uid, other_user.id)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=60)
+        with self.enter_registry_test_mode():
+            first = self.env["chorus.flow"].sudo()._deposit_move(move.id)
+            second = self.env(user=other_user)["chorus.flow"].sudo()._deposit_move(move.id)
         self.env.invalidate_all()
-        self.assertEqual(sorted(result["outcome"] for result in results), ["already", "deposited"])
+        self.assertEqual([first["outcome"], second["outcome"]], ["deposited", "already"])
         self.assertEqual(self.calls(DEPOSIT_ROUTE), 1)
         self.assertEqual(self.accepted_in_chorus(move), 1)
         self.assertEqual(self.wallet().balance, balance - 1)
@@ -119,7 +133,8 @@ class TestDeposit(ChorusDepositCase):
         """The file reached Chorus but Odoo died before recording the answer: the flow stayed in sending."""
         move = self.create_public_invoice()
         balance = self.wallet().balance
-        document = self.env["chorus.facturx"]._build_document(move)
+        with self.enter_registry_test_mode():
+            document = self.env["chorus.facturx"]._build_document(move)
         flow = self.env["chorus.flow"].sudo()._create_attempt(move, document)
         self.company._chorus_wallet()._hold(1)
         flow.sent_at = flow.sent_at.replace(year=flow.sent_at.year - 1)
@@ -140,7 +155,8 @@ class TestDeposit(ChorusDepositCase):
         deposited again, once."""
         move = self.create_public_invoice()
         balance = self.wallet().balance
-        document = self.env["chorus.facturx"]._build_document(move)
+        with self.enter_registry_test_mode():
+            document = self.env["chorus.facturx"]._build_document(move)
         flow = self.env["chorus.flow"].sudo()._create_attempt(move, document)
         self.company._chorus_wallet()._hold(1)
         flow.sent_at = fields.Datetime.subtract(flow.sent_at, minutes=10)  # its sender died long ago
@@ -269,7 +285,7 @@ class TestDeposit(ChorusDepositCase):
         balance = self.wallet().balance
         moves.action_chorus_deposit_batch()
         self.assertTrue(all(moves.mapped("chorus_deposit_queued")))
-        self.run_cron("l10n_fr_chorus_connect.ir_cron_chorus_deposit_queue")
+        self.run_deposit_queue()
         self.assertEqual(len(moves.chorus_flow_id), 3)
         self.assertEqual(set(moves.chorus_flow_id.mapped("state")), {"deposited"})
         self.assertFalse(any(moves.mapped("chorus_deposit_queued")))

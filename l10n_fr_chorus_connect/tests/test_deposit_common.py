@@ -1,5 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Base of the deposit and tracking tests: valid invoices to a public customer, sandbox helpers."""
+"""Base of the deposit and tracking tests: valid invoices to a public customer, sandbox helpers.
+
+Deposits render the real invoice PDF: the test environment asks for it (``force_report_rendering``)
+and every registry test mode lets wkhtmltopdf call back the test server.
+"""
+
+from contextlib import contextmanager
 
 from odoo import Command
 
@@ -31,6 +37,7 @@ class ChorusDepositCase(ChorusSandboxCase):
         cls.public_partner.write({"street": "1 place de la Mairie", "zip": "75001", "city": "Paris"})
         cls.public_partner._chorus_fetch_directory()
         cls.env.user.group_ids = [Command.link(cls.env.ref("l10n_fr_chorus_connect.group_chorus_manager").id)]
+        cls.env = cls.env(context=dict(cls.env.context, force_report_rendering=True))
 
     def setUp(self):
         super().setUp()
@@ -74,6 +81,18 @@ class ChorusDepositCase(ChorusSandboxCase):
             results = [self.env["chorus.flow"]._deposit_move(move.id) for move in moves]
         self.env.invalidate_all()
         return results
+
+    @contextmanager
+    def enter_registry_test_mode(self):
+        with super().enter_registry_test_mode(), self.allow_pdf_render():
+            yield
+
+    def run_deposit_queue(self):
+        """The deposit queue's cron job, on a cursor of its own (a cron job does not get the test's context,
+        which asks for real PDFs)."""
+        with self.enter_registry_test_mode(), self.env.registry.cursor() as cr:
+            self.env(cr=cr)["account.move"]._cron_chorus_deposit_queue()
+        self.env.invalidate_all()
 
     def run_cron(self, xmlid):
         with self.enter_registry_test_mode():

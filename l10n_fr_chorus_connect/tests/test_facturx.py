@@ -372,11 +372,6 @@ class TestChorusFacturx(ChorusFacturxCommon):
         xml, _errors = self.env["account.edi.xml.cii"]._export_invoice(invoice)
         self.assertIn(b"urn:factur-x.eu:1p0:extended", xml)
 
-    def test_document_outside_tests_rendering_mode_uses_a_stand_in_pdf(self):
-        # Without force_report_rendering, Odoo renders HTML in test runs: the builder still makes a PDF.
-        document = self.env["chorus.facturx"]._build_document(self._invoice())
-        self.assertEqual(import_facturx().get_xml_from_pdf(document["pdf"])[1], document["xml"])
-
     def test_filename_fits_chorus_limit(self):
         invoice = self._invoice(post=False)
         invoice.name = "FACTURE/" + "X" * 60

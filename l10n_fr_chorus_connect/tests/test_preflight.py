@@ -6,7 +6,7 @@ from unittest.mock import patch
 from odoo import Command
 from odoo.tests import tagged
 
-from ..models import account_move_chorus_data
+from ..models import account_move_preflight
 from .common import (
     SIRET_COMMUNE,
     SIRET_COMMUNITY,
@@ -273,7 +273,7 @@ class TestChorusPreflight(ChorusFacturxCommon):
         self._attach(invoice, "plan1.pdf", raw=b"0" * 600)
         self._attach(invoice, "plan2.pdf", raw=b"0" * 600)
         # 118 MB of test data would be slow to write: the rule is checked against a smaller limit.
-        with patch.object(account_move_chorus_data, "ATTACHMENTS_TOTAL_MAX_BYTES", 1000):
+        with patch.object(account_move_preflight, "ATTACHMENTS_TOTAL_MAX_BYTES", 1000):
             self._assert_problems(invoice, [("chorus_attachment_ids", "more than 118 MB together")])
 
     # --- Factur-X --------------------------------------------------------

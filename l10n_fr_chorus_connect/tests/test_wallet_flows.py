@@ -66,7 +66,7 @@ class TestWalletFlows(ChorusDepositCase):
         )
         balance = self.wallet().balance
         moves.action_chorus_deposit_batch()
-        self.run_cron("l10n_fr_chorus_connect.ir_cron_chorus_deposit_queue")
+        self.run_deposit_queue()
         debits = self.env["chorus.token.ledger"].sudo().search([("move_id", "in", moves.ids)])
         self.assertEqual(sorted(debits.move_id.ids), sorted(moves.ids))
         self.assertEqual(set(debits.mapped("quantity")), {-1})

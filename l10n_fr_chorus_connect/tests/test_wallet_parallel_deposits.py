@@ -223,7 +223,12 @@ class TestWalletParallelDeposits(BaseCase):
                 # What Odoo does for the request of the button: replay it after a serialization failure.
                 for tries in range(1, 31):
                     try:
-                        return env["chorus.flow"].sudo()._deposit_move(move_id)
+                        return (
+                            env["chorus.flow"]
+                            .sudo()
+                            .with_context(force_report_rendering=True)
+                            ._deposit_move(move_id)
+                        )
                     except (pg_errors.SerializationFailure, pg_errors.DeadlockDetected):
                         replays.append(move_id)
                         cr.rollback()
