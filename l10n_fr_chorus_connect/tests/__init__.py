@@ -8,3 +8,4 @@ from . import (
     test_wallet_parallel_deposits,
     test_wallet_flows,
 )
+from . import test_demo
