@@ -7,6 +7,7 @@ from . import account_move_chorus_data
 from . import account_edi_xml_cii
 from . import chorus_facturx
 from . import account_move
+from . import account_move_chorus_lang
 from . import chorus_flow
 from . import chorus_invoice_status
 from . import chorus_token_wallet

@@ -296,7 +296,7 @@ class AccountMove(models.Model):
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=remaining)
         for move_id in moves.ids:
-            result = self.env["chorus.flow"]._deposit_move(move_id)
+            result = self.browse(move_id)._chorus_lang_env().env["chorus.flow"]._deposit_move(move_id)
             if result["outcome"] not in ("deposited", "unknown"):
                 move = self.browse(move_id)
                 move.write({"chorus_deposit_queued": False})
@@ -418,6 +418,7 @@ class AccountMove(models.Model):
                 self._chorus_schedule_action(current, last.comment if last else "")
 
     def _chorus_post_status(self, entry):
+        self = self._chorus_lang_env()  # noqa: PLW0642 - written for the customer's accountant
         status = catalogue.invoice_status(entry.status)
         body = Markup("%s <strong>%s</strong>") % (
             self.env._("Chorus Pro status:"),
@@ -428,6 +429,7 @@ class AccountMove(models.Model):
         self.message_post(body=body)
 
     def _chorus_schedule_action(self, code, comment):
+        self = self._chorus_lang_env()  # noqa: PLW0642 - written for the customer's accountant
         status = catalogue.invoice_status(code)
         french = (self.env.lang or "").startswith("fr")
         next_step = status.next_step_fr if french else status.next_step_en

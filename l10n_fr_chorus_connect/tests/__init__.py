@@ -9,3 +9,4 @@ from . import (
     test_wallet_flows,
 )
 from . import test_demo
+from . import test_lang
