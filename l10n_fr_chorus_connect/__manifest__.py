@@ -48,6 +48,9 @@
     ],
     "demo": ["demo/chorus_demo.xml"],
     "assets": {
+        "web.assets_backend": [
+            "l10n_fr_chorus_connect/static/src/scss/chorus_panel.scss",
+        ],
         "web.assets_tests": [
             "l10n_fr_chorus_connect/static/tests/tours/**/*",
         ],

@@ -4,10 +4,14 @@ from . import res_config_settings
 from . import chorus_structure
 from . import chorus_service
 from . import account_move_chorus_data
+from . import account_move_chorus_warnings
+from . import account_move_chorus_words
 from . import account_edi_xml_cii
 from . import chorus_facturx
 from . import account_move
 from . import account_move_chorus_lang
+from . import account_move_chorus_ready
+from . import account_move_chorus_tokens
 from . import chorus_flow
 from . import chorus_invoice_status
 from . import chorus_token_wallet

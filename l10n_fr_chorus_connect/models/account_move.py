@@ -147,11 +147,11 @@ class AccountMove(models.Model):
             problems = []
             if visible and move.state == "posted" and not move.chorus_flow_id:
                 try:
-                    problems = move._chorus_preflight()
+                    problems = move._chorus_preflight(include_warnings=True)
                 except Exception:
                     _logger.exception("Chorus Pro pre-flight of %s failed", move.id)
             move.chorus_preflight_html = move._chorus_problems_html(problems) if problems else False
-            if problems and not blocker:
+            if any(problem["blocking"] for problem in problems) and not blocker:
                 blocker = self.env._("Fix the points above before depositing.")
             move.chorus_deposit_blocker = blocker or False
             move.chorus_can_deposit = visible and not blocker
@@ -192,7 +192,7 @@ class AccountMove(models.Model):
             ),
             (
                 check_tokens and self._chorus_tokens_available() < 1,
-                lambda: self.env._("No Chorus Pro token left: buy a pack in Settings to deposit."),
+                self._chorus_no_token_message,
             ),
         )
         return next((reason() for blocked, reason in reasons if blocked), "")
@@ -203,8 +203,10 @@ class AccountMove(models.Model):
         return "\n".join(lines)
 
     def _chorus_problems_html(self, problems):
+        warning = Markup('<span class="badge text-bg-warning me-1">%s</span>') % self.env._("Warning")
         items = Markup("").join(
-            Markup("<li><strong>%s</strong> %s</li>") % (problem["message"], problem.get("fix") or "")
+            Markup("<li>%s<strong>%s</strong> %s</li>")
+            % ("" if problem["blocking"] else warning, problem["message"], problem.get("fix") or "")
             for problem in problems
         )
         return Markup('<ul class="mb-0">%s</ul>') % items
@@ -230,19 +232,12 @@ class AccountMove(models.Model):
         self._chorus_check_user()
         if len(self) == 1:
             return self.action_chorus_deposit()
-        candidates = self.filtered(lambda move: not move._chorus_deposit_blocker(check_tokens=False))
-        candidates.with_context(skip_is_manually_modified=True).write({"chorus_deposit_queued": True})
-        self.env.ref(DEPOSIT_QUEUE_CRON).sudo()._trigger()
-        skipped = len(self) - len(candidates)
-        message = self.env._(
-            "%(count)s invoices will be deposited on Chorus Pro in the background.", count=len(candidates)
-        )
-        if skipped:
-            message += " " + self.env._(
-                "%(count)s were skipped: not to deposit (draft, not public or already deposited).",
-                count=skipped,
-            )
-        return self._chorus_notification(message, "info")
+        ready, blocked, skipped, short = self._chorus_batch_plan()
+        ready.with_context(skip_is_manually_modified=True).write({"chorus_deposit_queued": True})
+        if ready:
+            self.env.ref(DEPOSIT_QUEUE_CRON).sudo()._trigger()
+        message = self._chorus_batch_message(ready, blocked, skipped, short)
+        return self._chorus_notification(message, "info" if not (blocked or short) else "warning")
 
     def action_chorus_refresh(self):
         """« Actualiser »: the flow and the lifecycle of these invoices, now."""
@@ -267,6 +262,7 @@ class AccountMove(models.Model):
             "params": {
                 "title": self.env._("Chorus Pro"),
                 "message": message,
+                "className": "o_chorus_notification",
                 "type": kind,
                 "sticky": kind != "success",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},

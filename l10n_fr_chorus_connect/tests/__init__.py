@@ -10,3 +10,4 @@ from . import (
 )
 from . import test_demo
 from . import test_lang
+from . import test_preflight_risks
