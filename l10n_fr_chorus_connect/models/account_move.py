@@ -24,7 +24,7 @@ DEPOSIT_STATES = [
     ("in_progress", "Being deposited"),
     ("deposited", "Deposited"),
     ("to_fix", "Rejected or suspended"),
-    ("paid", "Paid"),
+    ("paid", "Payment ordered (Chorus)"),
 ]
 DEPOSIT_QUEUE_CRON = "l10n_fr_chorus_connect.ir_cron_chorus_deposit_queue"
 
@@ -246,14 +246,9 @@ class AccountMove(models.Model):
         return True
 
     def action_chorus_buy_tokens(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Settings"),
-            "res_model": "res.config.settings",
-            "view_mode": "form",
-            "target": "inline",
-            "context": {"module": "account", "bin_size": False},
-        }
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_fr_chorus_connect.action_chorus_token_pack_buy"
+        )
 
     def _chorus_notification(self, message, kind="success"):
         return {

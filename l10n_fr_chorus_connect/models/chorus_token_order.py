@@ -277,12 +277,7 @@ class ChorusTokenWallet(models.Model):
         try:
             payload = verify_voucher(company._chorus_vendor_key(), voucher)
         except InvalidVoucher as error:
-            raise VoucherRefusedError(
-                self.env._(
-                    "This voucher is refused: its signature is not the token vendor's (forged or modified)."
-                ),
-                str(error),
-            ) from error
+            raise VoucherRefusedError(self._voucher_refusal(voucher), str(error)) from error
         if payload["environment"] != company._chorus_vendor_environment():
             raise VoucherRefusedError(
                 self.env._(

@@ -118,7 +118,9 @@ class ChorusTokenWallet(models.Model):
                 {
                     "kind": "grant",
                     "quantity": WELCOME_GRANT,
-                    "reason": self.env._("Welcome grant: %(count)s free transmissions", count=WELCOME_GRANT),
+                    "reason": self.with_context(lang=self.company_id.partner_id.lang or self.env.lang).env._(
+                        "Welcome grant: %(count)s free transmissions", count=WELCOME_GRANT
+                    ),
                 }
             ]
         )

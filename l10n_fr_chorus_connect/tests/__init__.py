@@ -11,3 +11,5 @@ from . import (
 from . import test_demo
 from . import test_lang
 from . import test_preflight_risks
+from . import test_chorus_menus
+from . import test_words
