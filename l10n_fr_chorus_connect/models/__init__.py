@@ -11,6 +11,7 @@ from . import account_edi_xml_cii
 from . import chorus_facturx
 from . import account_move
 from . import account_move_chorus_lang
+from . import account_move_chorus_follow_up
 from . import account_move_chorus_ready
 from . import account_move_chorus_tokens
 from . import chorus_flow

@@ -427,7 +427,7 @@ class AccountMove(models.Model):
         note = Markup("<p>%s</p>") % next_step
         if comment:
             note += Markup("<p>%s %s</p>") % (self.env._("Buyer's comment:"), comment)
-        user = self.invoice_user_id or self.create_uid
+        user = self._chorus_activity_user()
         self.activity_schedule(
             ACTIVITY_TYPE,
             summary=self.env._("Chorus Pro: %(status)s", status=_status_label(self.env, status)),

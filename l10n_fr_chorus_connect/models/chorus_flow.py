@@ -598,7 +598,7 @@ class ChorusFlow(models.Model):
                 }
                 for move in integrated:
                     if move.name in by_number:
-                        move._chorus_set_issued(by_number[move.name])
+                        move._chorus_record_issued(client, by_number[move.name])
         else:
             values["next_poll_at"] = now + _poll_delay(age)
             self.write(values)
