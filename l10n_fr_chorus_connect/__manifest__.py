@@ -44,9 +44,9 @@
         "views/account_move_views.xml",
         "views/chorus_token_views.xml",
         "views/res_config_settings_wallet_views.xml",
+        "wizards/chorus_token_correction_views.xml",
         "views/chorus_pro_menus.xml",
         "views/account_move_chorus_ux_views.xml",
-        "wizards/chorus_token_correction_views.xml",
     ],
     "demo": ["demo/chorus_demo.xml"],
     "assets": {
