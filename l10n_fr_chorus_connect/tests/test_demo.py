@@ -11,10 +11,22 @@ class TestChorusDemo(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         if not cls.env.ref("l10n_fr_chorus_connect.demo_invoice_commune", raise_if_not_found=False):
-            # A database without demo data: load what `--with-demo` loads, the French demo company
-            # of l10n_fr with its chart, then this module's demo file.
-            convert_file(cls.env, "l10n_fr", "demo/demo_company.xml", {}, mode="init", kind="demo")
-            company = cls.env.ref("base.demo_company_fr")
+            # A database without demo data: the French demo company `--with-demo` brings (l10n_fr's
+            # demo/demo_company.xml, which also needs base's demo users), with its chart, then this
+            # module's demo file.
+            france = cls.env.ref("base.fr")
+            partner = cls.env["res.partner"].create(
+                {"name": "FR Company", "is_company": True, "country_id": france.id}
+            )
+            company = cls.env["res.company"].create(
+                {"name": "FR Company", "partner_id": partner.id, "country_id": france.id}
+            )
+            cls.env["ir.model.data"]._update_xmlids(
+                [
+                    {"xml_id": "base.partner_demo_company_fr", "record": partner},
+                    {"xml_id": "base.demo_company_fr", "record": company},
+                ]
+            )
             cls.env["account.chart.template"].try_loading("fr", company, install_demo=False)
             convert_file(
                 cls.env, "l10n_fr_chorus_connect", "demo/chorus_demo.xml", {}, mode="init", kind="demo"
