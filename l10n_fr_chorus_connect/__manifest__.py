@@ -43,9 +43,14 @@
         "views/chorus_token_views.xml",
         "views/res_config_settings_wallet_views.xml",
         "wizards/chorus_token_correction_views.xml",
+        "views/chorus_pro_menus.xml",
+        "views/account_move_chorus_ux_views.xml",
     ],
     "demo": ["demo/chorus_demo.xml"],
     "assets": {
+        "web.assets_backend": [
+            "l10n_fr_chorus_connect/static/src/scss/chorus_panel.scss",
+        ],
         "web.assets_tests": [
             "l10n_fr_chorus_connect/static/tests/tours/**/*",
         ],

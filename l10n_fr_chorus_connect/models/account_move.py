@@ -22,7 +22,7 @@ DEPOSIT_STATES = [
     ("in_progress", "Being deposited"),
     ("deposited", "Deposited"),
     ("to_fix", "Rejected or suspended"),
-    ("paid", "Paid"),
+    ("paid", "Payment ordered (Chorus)"),
 ]
 DEPOSIT_QUEUE_CRON = "l10n_fr_chorus_connect.ir_cron_chorus_deposit_queue"
 
@@ -143,9 +143,9 @@ class AccountMove(models.Model):
             blocker = move._chorus_deposit_blocker() if visible else False
             problems = []
             if visible and move.state == "posted" and not move.chorus_flow_id:
-                problems = move._chorus_preflight(facturx=False)
+                problems = move._chorus_preflight(include_warnings=True, facturx=False)
             move.chorus_preflight_html = move._chorus_problems_html(problems) if problems else False
-            if problems and not blocker:
+            if any(problem["blocking"] for problem in problems) and not blocker:
                 blocker = self.env._("Fix the points above before depositing.")
             move.chorus_deposit_blocker = blocker or False
             move.chorus_can_deposit = visible and not blocker
@@ -186,7 +186,7 @@ class AccountMove(models.Model):
             ),
             (
                 check_tokens and self._chorus_tokens_available() < 1,
-                lambda: self.env._("No Chorus Pro token left: buy a pack in Settings to deposit."),
+                self._chorus_no_token_message,
             ),
         )
         return next((reason() for blocked, reason in reasons if blocked), "")
@@ -197,8 +197,10 @@ class AccountMove(models.Model):
         return "\n".join(lines)
 
     def _chorus_problems_html(self, problems):
+        warning = Markup('<span class="badge text-bg-warning me-1">%s</span>') % self.env._("Warning")
         items = Markup("").join(
-            Markup("<li><strong>%s</strong> %s</li>") % (problem["message"], problem.get("fix") or "")
+            Markup("<li>%s<strong>%s</strong> %s</li>")
+            % ("" if problem["blocking"] else warning, problem["message"], problem.get("fix") or "")
             for problem in problems
         )
         return Markup('<ul class="mb-0">%s</ul>') % items
@@ -220,19 +222,12 @@ class AccountMove(models.Model):
         check_chorus_access(self)
         if len(self) == 1:
             return self.action_chorus_deposit()
-        candidates = self.filtered(lambda move: not move._chorus_deposit_blocker(check_tokens=False))
-        candidates.with_context(skip_is_manually_modified=True).write({"chorus_deposit_queued": True})
-        self.env.ref(DEPOSIT_QUEUE_CRON).sudo()._trigger()
-        skipped = len(self) - len(candidates)
-        message = self.env._(
-            "%(count)s invoices will be deposited on Chorus Pro in the background.", count=len(candidates)
-        )
-        if skipped:
-            message += " " + self.env._(
-                "%(count)s were skipped: not to deposit (draft, not public or already deposited).",
-                count=skipped,
-            )
-        return chorus_notification(self.env, message, "info")
+        ready, blocked, skipped, short = self._chorus_batch_plan()
+        ready.with_context(skip_is_manually_modified=True).write({"chorus_deposit_queued": True})
+        if ready:
+            self.env.ref(DEPOSIT_QUEUE_CRON).sudo()._trigger()
+        message = self._chorus_batch_message(ready, blocked, skipped, short)
+        return chorus_notification(self.env, message, "info" if not (blocked or short) else "warning")
 
     def action_chorus_refresh(self):
         """« Actualiser »: the flow and the lifecycle of these invoices, now."""
@@ -242,14 +237,9 @@ class AccountMove(models.Model):
 
     def action_chorus_buy_tokens(self):
         check_chorus_access(self, "read")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Settings"),
-            "res_model": "res.config.settings",
-            "view_mode": "form",
-            "target": "inline",
-            "context": {"module": "account", "bin_size": False},
-        }
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_fr_chorus_connect.action_chorus_token_pack_buy"
+        )
 
     def _chorus_notify(self, results):
         kinds = {result["outcome"] for result in results}
@@ -274,7 +264,7 @@ class AccountMove(models.Model):
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=remaining)
         for move_id in moves.ids:
-            result = self.env["chorus.flow"]._deposit_move(move_id)
+            result = self.browse(move_id)._chorus_lang_env().env["chorus.flow"]._deposit_move(move_id)
             if result["outcome"] not in ("deposited", "unknown"):
                 move = self.browse(move_id)
                 move.write({"chorus_deposit_queued": False})
@@ -398,6 +388,7 @@ class AccountMove(models.Model):
                 self._chorus_schedule_action(current, last.comment if last else "")
 
     def _chorus_post_status(self, entry):
+        self = self._chorus_lang_env()  # noqa: PLW0642 - written for the customer's accountant
         status = catalogue.invoice_status(entry.status)
         body = Markup("%s <strong>%s</strong>") % (
             self.env._("Chorus Pro status:"),
@@ -408,13 +399,14 @@ class AccountMove(models.Model):
         self.message_post(body=body)
 
     def _chorus_schedule_action(self, code, comment):
+        self = self._chorus_lang_env()  # noqa: PLW0642 - written for the customer's accountant
         status = catalogue.invoice_status(code)
         french = (self.env.lang or "").startswith("fr")
         next_step = status.next_step_fr if french else status.next_step_en
         note = Markup("<p>%s</p>") % next_step
         if comment:
             note += Markup("<p>%s %s</p>") % (self.env._("Buyer's comment:"), comment)
-        user = self.invoice_user_id or self.create_uid
+        user = self._chorus_activity_user()
         self.activity_schedule(
             ACTIVITY_TYPE,
             summary=self.env._("Chorus Pro: %(status)s", status=_status_label(self.env, status)),

@@ -410,7 +410,7 @@ class ChorusFlow(models.Model):
         self._settle_tokens()
         for move in self.move_ids:
             move.message_post(
-                body=self.env._(
+                body=move._chorus_lang_env().env._(
                     "Deposited on Chorus Pro: flow %(flow)s. Its integration will be checked automatically.",
                     flow=flow_number,
                 )
@@ -444,11 +444,12 @@ class ChorusFlow(models.Model):
             return
         self.write({"state": "failed", "error_message": error.message, "next_poll_at": False})
         self._release_tokens()
-        self._detach_moves(self.move_ids, self._refused_message(error), post=False)
+        in_their_lang = self.with_env(self.move_ids._chorus_lang_env().env)
+        self._detach_moves(self.move_ids, in_their_lang._refused_message(error), post=False)
 
     def _mark_not_received(self):
         self.ensure_one()
-        message = self.env._(
+        message = self.move_ids._chorus_lang_env().env._(
             "Chorus Pro has no trace of this deposit: it was not received. "
             "The invoice can be deposited again."
         )
@@ -602,7 +603,7 @@ class ChorusFlow(models.Model):
                 }
                 for move in integrated:
                     if move.name in by_number:
-                        move._chorus_set_issued(by_number[move.name])
+                        move._chorus_record_issued(client, by_number[move.name])
         else:
             values["next_poll_at"] = now + _poll_delay(age)
             self.write(values)
@@ -612,15 +613,16 @@ class ChorusFlow(models.Model):
         by_number = {error.invoice_number: error.message for error in report.invoice_errors}
         flow_reasons = "; ".join(error.message for error in report.technical_errors)
         for move in moves:
-            reason = by_number.get(move.name) or flow_reasons or self.env._("no reason given")
+            in_their_lang = move._chorus_lang_env().env
+            reason = by_number.get(move.name) or flow_reasons or in_their_lang._("no reason given")
             self._detach_moves(
                 move,
-                self.env._(
+                in_their_lang._(
                     "Chorus Pro rejected this invoice (flow %(flow)s): %(reason)s. "
                     "Fix it, then deposit it again; "
                     "the token was given back.",
                     flow=self.name,
-                    reason=reason,
+                    reason=reason.rstrip(" ."),  # the sentence brings its own full stop
                 ),
             )
         self.company_id._chorus_wallet(self.environment)._credit_back(

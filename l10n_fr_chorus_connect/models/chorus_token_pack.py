@@ -39,4 +39,4 @@ class ChorusTokenPack(models.Model):
         orders = self.env["chorus.token.order"]
         orders._check_manager()
         order = orders.sudo()._place(self.env.company, self)
-        return order._payment_action()
+        return order._order_screen_action()

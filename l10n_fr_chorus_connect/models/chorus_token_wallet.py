@@ -170,12 +170,13 @@ class ChorusTokenWallet(models.Model):
         key = wallet_param(GRANT_PARAM, self.company_id.id, self.environment)
         if not quantity or params.get_param(key):
             return False
+        env = self.with_context(lang=self.company_id.partner_id.lang or self.env.lang).env
         if self.environment == "sandbox":
-            reason = self.env._(
+            reason = env._(
                 "Sandbox tokens: %(count)s free deposits on the simulator, refilled for free", count=quantity
             )
         else:
-            reason = self.env._("Welcome grant: %(count)s free transmissions", count=quantity)
+            reason = env._("Welcome grant: %(count)s free transmissions", count=quantity)
         self._append([{"kind": "grant", "quantity": quantity, "reason": reason}])
         params.set_param(key, fields.Datetime.to_string(fields.Datetime.now()))
         return True
@@ -489,17 +490,27 @@ class ChorusTokenWallet(models.Model):
             balance=credited.balance_after,
         )
 
+    def _voucher_refusal(self, voucher):
+        """Why a voucher that does not verify is refused: unreadable, or not signed by the vendor."""
+        try:
+            parsed = json.loads(voucher) if isinstance(voucher, str) else voucher
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict) or set(parsed) != {"payload", "signature"}:
+            return self.env._(
+                "This voucher cannot be read: paste the whole voucher, as the token vendor gave it "
+                "(a text that starts with { and ends with })."
+            )
+        return self.env._(
+            "This voucher is refused: its signature is not the token vendor's (forged or modified)."
+        )
+
     def _verified_payload(self, voucher, order):
         company = self.company_id
         try:
             payload = verify_voucher(self._vendor_key(), voucher)
         except InvalidVoucher as error:
-            raise VoucherRefusedError(
-                self.env._(
-                    "This voucher is refused: its signature is not the token vendor's (forged or modified)."
-                ),
-                str(error),
-            ) from error
+            raise VoucherRefusedError(self._voucher_refusal(voucher), str(error)) from error
         if payload["environment"] != self._voucher_environment():
             raise VoucherRefusedError(
                 self.env._(

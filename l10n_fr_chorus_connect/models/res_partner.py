@@ -279,11 +279,10 @@ class ResPartner(models.Model):
             self.env["chorus.structure"]._fields["requirement"]._description_selection(self.env)
         )
         message = "\n".join(
-            self.env._(
-                "%(structure)s: %(requirement)s, %(count)s services.",
-                structure=structure.display_name,
-                requirement=requirements.get(structure.requirement, structure.requirement),
-                count=len(structure.service_ids.filtered(lambda s: s.is_active and not s.is_public_invoices)),
+            self._chorus_structure_summary(
+                structure,
+                requirements.get(structure.requirement, structure.requirement),
+                len(structure.service_ids.filtered(lambda s: s.is_active and not s.is_public_invoices)),
             )
             + ("" if structure.is_active else " " + self.env._("This structure is INACTIVE in Chorus Pro."))
             for structure in structures

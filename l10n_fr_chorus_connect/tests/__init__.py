@@ -16,3 +16,10 @@ from . import (
     test_wallet_flows,
     test_wallet_environments,
 )
+from . import test_demo
+from . import test_lang
+from . import test_preflight_risks
+from . import test_chorus_menus
+from . import test_words
+from . import test_follow_up
+from . import test_days_tour

@@ -79,7 +79,7 @@ class TestWalletFlows(ChorusDepositCase):
         self.assertTrue(move.chorus_no_tokens)
         self.assertIn("token", move.chorus_deposit_blocker)
         action = move.action_chorus_buy_tokens()
-        self.assertEqual(action["res_model"], "res.config.settings")
+        self.assertEqual(action["res_model"], "chorus.token.pack")
         [result] = self.deposit(move)
         self.assertEqual(result["outcome"], "no_tokens")
         self.assertFalse(self.entries(move))
