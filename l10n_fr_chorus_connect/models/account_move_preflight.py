@@ -100,6 +100,7 @@ class AccountMove(models.Model):
         self._chorus_check_attachments(problem)
         if facturx:
             self._chorus_check_facturx(problem)
+        self._chorus_check_directory_and_risks(problem, structure)
         return [p for p in problems if p["blocking"] or include_warnings]
 
     def _chorus_check_sirets(self, problem):
@@ -349,6 +350,9 @@ class AccountMove(models.Model):
         for message in self.env["chorus.facturx"]._check_move(self):
             problem(
                 "",
-                self.env._("The Factur-X of this invoice is not valid: %(error)s", error=message),
+                self.env._(
+                    "The Factur-X of this invoice is not valid: %(error)s",
+                    error=self._chorus_explain_xsd(message),
+                ),
                 self.env._("Correct the invoice data named in the message."),
             )

@@ -132,6 +132,19 @@ class ChorusTokenOrder(models.Model):
             "The token vendor refused the order: %(error)s. Nothing was charged.", error=error.message
         )
 
+    def _order_screen_action(self):
+        """« Acheter » opens the order in Odoo (a pop-up would be blocked once the order exists):
+        the order's form, its link to the vendor's payment page and « Vérifier le paiement »."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
     def _payment_action(self):
         self.ensure_one()
         return {"type": "ir.actions.act_url", "url": self.payment_url, "target": "new"}

@@ -35,6 +35,7 @@ class TestChorusDaysTour(ChorusDepositCase, HttpCase):
         (self.public_partner | self.public_invoice_address).lang = "fr_FR"  # a French commune
         move = self.create_public_invoice()
         self.sandbox_control.scenario(move.name, "suspended")
+        self.hand_rendered_pdf_to_deposits(move)
         self.start_tour(
             f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
             "l10n_fr_chorus_connect_accountant_day_tour",

@@ -6,6 +6,7 @@ and every registry test mode lets wkhtmltopdf call back the test server.
 """
 
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from odoo import Command
 
@@ -69,6 +70,20 @@ class ChorusDepositCase(ChorusSandboxCase):
         if post:
             move.action_post()
         return move
+
+    def hand_rendered_pdf_to_deposits(self, move):
+        """Render ``move``'s PDF now, for real, and have the deposits of this test use it.
+
+        wkhtmltopdf cannot render inside a request of an HttpCase (a browser tour): it calls back
+        the test server, whose test cursor the request holds."""
+        pdf, _type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("account.account_invoices", move.ids)
+        )
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        facturx = type(self.env["chorus.facturx"])
+        self.startPatcher(patch.object(facturx, "_render_invoice_pdf", lambda _self, _move: pdf))
 
     def wallet(self):
         wallet = self.company._chorus_wallet()

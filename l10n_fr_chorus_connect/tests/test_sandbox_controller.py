@@ -79,7 +79,8 @@ class TestChorusSandboxController(HttpCase):
     def test_payment_page_is_for_the_company_administrators(self):
         action, order = self.buy()
         url = f"{SANDBOX_PAYMENT_ROUTE}/{order.name}"
-        self.assertEqual(action["url"], url)
+        self.assertEqual(action["res_id"], order.id)
+        self.assertEqual(order.payment_url, url)
         anonymous = self.url_open(url, allow_redirects=False)
         self.assertIn(anonymous.status_code, (303, 302))
         self.assertIn("/web/login", anonymous.headers["Location"])

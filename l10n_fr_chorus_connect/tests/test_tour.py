@@ -1,8 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """In the browser: deposit an invoice from its Chorus Pro panel and see its status move."""
 
-from unittest.mock import patch
-
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
@@ -22,17 +20,7 @@ class TestChorusTour(ChorusDepositCase, HttpCase):
                 "group_ids": [Command.link(self.env.ref("l10n_fr_chorus_connect.group_chorus_manager").id)],
             }
         )
-        # wkhtmltopdf cannot render inside a request of an HttpCase: it calls back the test server,
-        # whose test cursor the request holds. The invoice PDF is rendered here, for real, and handed
-        # to the deposit.
-        pdf, _type = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf("account.account_invoices", move.ids)
-        )
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        facturx = type(self.env["chorus.facturx"])
-        self.startPatcher(patch.object(facturx, "_render_invoice_pdf", lambda _self, _move: pdf))
+        self.hand_rendered_pdf_to_deposits(move)
         self.start_tour(
             f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
             "l10n_fr_chorus_connect_deposit_tour",

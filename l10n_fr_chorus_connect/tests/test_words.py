@@ -58,8 +58,10 @@ class TestChorusWords(ChorusDepositCase):
         partner = self.env["res.partner"].create({"name": "SARL Exemple", "lang": "fr_FR"})
         company = self.env["res.company"].create({"name": "SARL Exemple", "partner_id": partner.id})
         self.env.user.company_ids = [Command.link(company.id)]
-        grant = self.env["chorus.token.ledger"].sudo().search([("company_id", "=", company.id)])
-        self.assertEqual(grant.reason, "Offre de bienvenue : 50 transmissions gratuites")
+        grants = self.env["chorus.token.ledger"].sudo().search([("company_id", "=", company.id)])
+        reasons = {grant.environment: grant.reason for grant in grants}
+        self.assertEqual(reasons["production"], "Offre de bienvenue : 50 transmissions gratuites")
+        self.assertTrue(reasons["sandbox"].startswith("Jetons du bac à sable"), reasons["sandbox"])
 
     def test_chorus_invoice_id_shown_without_thousands_separators(self):
         arch = self.env["account.move"].get_views([(False, "form")])["views"]["form"]["arch"]
