@@ -21,7 +21,7 @@ import time
 import requests
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
-from . import parsing
+from . import contract, parsing
 from .errors import (
     AccessDeniedError,
     AuthenticationError,
@@ -56,9 +56,10 @@ SANDBOX_CREDENTIALS = {
 
 TOKEN_ROUTE = "token"
 TOKEN_RENEWAL_MARGIN = 60  # seconds before expiry
-SUCCESS_LABEL = "TRA_MSG_00.000"
-NOT_FOUND_CODES = {20000}
-NOT_FOUND_LABELS = ("POQ_MSG_01.003", "Flux introuvable")
+NOT_FOUND_CODES = {contract.NO_RESULT_CODE}
+NOT_FOUND_LABELS = (contract.NO_RESULT_LABEL, "POQ_MSG_01.003", "Flux introuvable")
+# Bounds a walk through pages whatever the server announces (1,000 pages of 1,000 = a million items).
+MAX_PAGES = 1000
 ELIDED_KEYS = {"fichierFlux", "fichierCR", "access_token", "client_secret"}
 
 
@@ -245,30 +246,52 @@ class ChorusClient:
             raise _business_error(answer, code, route, status)
         return answer
 
-    def _paged(self, path, payload, page_params, extract) -> list:
-        """Call ``path`` page after page until the last one the server announces."""
-        items, page = [], 1
+    def _paged(self, path, payload, page_params, extract, key) -> list:
+        """Call ``path`` page after page; each item once, whatever the server does with paging.
+
+        A server may cap or ignore the page size asked, or answer the same page twice: items are
+        kept once by ``key``, and the walk stops at the last page announced (or at the announced
+        total), on a page that brings nothing new, or after :data:`MAX_PAGES`.
+        """
+        items, seen, page = [], set(), 1
         while True:
             answer = self._request(path, {**payload, **page_params(page)})
-            chunk, pages = extract(answer)
-            items.extend(chunk)
-            if page >= pages or not chunk:
+            chunk, pages, total = extract(answer)
+            fresh = [item for item in chunk if key(item) not in seen]
+            seen.update(key(item) for item in fresh)
+            items.extend(fresh)
+            more = page < pages or (total is not None and len(items) < total)
+            if not fresh or not more or page >= MAX_PAGES:
                 return items
             page += 1
 
-    def _standard_pages(self, path, payload, page_key, list_key) -> list:
+    def _standard_pages(self, path, payload, page_key, list_key, key) -> list:
         def page_params(page):
             return {page_key: {"nbResultatsParPage": self.page_size, "pageResultatDemandee": page}}
 
         def extract(answer):
-            pages = parsing.as_int((answer.get("parametresRetour") or {}).get("pages"), 1)
-            return parsing.as_list(answer.get(list_key)), pages
+            info = answer.get("parametresRetour") or {}
+            total = parsing.as_int(info.get("total"), -1)
+            return (
+                parsing.as_list(answer.get(list_key)),
+                parsing.as_int(info.get("pages"), 1),
+                total if total >= 0 else None,
+            )
 
         try:
-            return self._paged(path, payload, page_params, extract)
+            return self._paged(path, payload, page_params, extract, key)
         except NotFoundError as exc:
-            if exc.code in NOT_FOUND_CODES:
+            if _no_result(exc):
                 return []
+            raise
+
+    def _list_call(self, path, payload) -> dict:
+        """One call answering a list; the "no result" refusal is an empty answer."""
+        try:
+            return self._request(path, payload)
+        except NotFoundError as exc:
+            if _no_result(exc):
+                return {}
             raise
 
     # -------------------------------------------------------------- endpoints
@@ -318,7 +341,11 @@ class ChorusClient:
         }
         payload = {key: value for key, value in criteria.items() if value is not None}
         items = self._standard_pages(
-            "factures/v1/rechercher/fournisseur", payload, "rechercheFactureParFournisseur", "listeFactures"
+            "factures/v1/rechercher/fournisseur",
+            payload,
+            "rechercheFactureParFournisseur",
+            "listeFactures",
+            key=lambda item: item.get("identifiantFactureCPP"),
         )
         return [parsing.issued_invoice(item) for item in items]
 
@@ -336,11 +363,19 @@ class ChorusClient:
         def extract(answer):
             first.setdefault("answer", answer)
             block = answer.get("historiquesDesStatuts") or {}
-            pages = parsing.as_int(block.get("pagesHistoStatut"), 1)
-            return parsing.as_list(block.get("histoStatut")), pages
+            total = parsing.as_int(block.get("totalHistoStatut"), -1)
+            return (
+                parsing.as_list(block.get("histoStatut")),
+                parsing.as_int(block.get("pagesHistoStatut"), 1),
+                total if total >= 0 else None,
+            )
 
         items = self._paged(
-            "factures/v1/consulter/historique", {"idFacture": chorus_id}, page_params, extract
+            "factures/v1/consulter/historique",
+            {"idFacture": chorus_id},
+            page_params,
+            extract,
+            key=lambda item: item.get("histoStatutId"),
         )
         entries = [parsing.history_entry(item) for item in items]
         return parsing.invoice_history(first["answer"], entries, chorus_id)
@@ -350,7 +385,13 @@ class ChorusClient:
             "structure": {"identifiantStructure": identifier, "typeIdentifiantStructure": identifier_type},
             "restreindreStructuresPrivees": False,
         }
-        items = self._standard_pages("structures/v1/rechercher", payload, "parametres", "listeStructures")
+        items = self._standard_pages(
+            "structures/v1/rechercher",
+            payload,
+            "parametres",
+            "listeStructures",
+            key=lambda item: item.get("idStructureCPP"),
+        )
         found = [parsing.structure(item) for item in items]
         exact = [s for s in found if s.identifier == identifier] or found
         if len(exact) > 1:
@@ -369,6 +410,7 @@ class ChorusClient:
             {"idStructure": structure_id},
             "parametresRechercherServicesStructure",
             "listeServices",
+            key=lambda item: item.get("idService"),
         )
         return [parsing.service(item) for item in items]
 
@@ -376,7 +418,8 @@ class ChorusClient:
         payload = {"idStructure": structure_id, "idService": service_id, "codeLangue": "fr"}
         return parsing.service_details(self._request("structures/v1/consulter/service", payload))
 
-    def search_engagements(self, supplier_structure_id: int, number: str, state="COMMANDE"):
+    def search_engagements(self, supplier_structure_id: int, number: str, state=None):
+        """Engagements of this number given to the supplier (``state``: an etatCourantEngagementJuridique)."""
         payload = {
             "structureReceptriceEngagementJuridique": str(supplier_structure_id),
             "numeroEngagementJuridique": number.strip(),
@@ -384,24 +427,22 @@ class ChorusClient:
         if state:
             payload["etatCourantEngagementJuridique"] = state
         items = self._standard_pages(
-            "engagementsJuridiques/v1/rechercher", payload, "parametres", "listeEngagementJuridique"
+            "engagementsJuridiques/v1/rechercher",
+            payload,
+            "parametresRecherche",
+            "listeEngagementJuridique",
+            key=lambda item: item.get("idEngagementJuridique") or item.get("numeroEngagementJuridique"),
         )
-        return [parsing.engagement(item, number.strip()) for item in items]
+        return [parsing.engagement(item) for item in items]
 
     def supplier_structures(self):
-        items = self._standard_pages(
-            "transverses/v1/recuperer/structures/actives/fournisseur", {}, "parametres", "listeStructures"
-        )
-        return [parsing.structure(item) for item in items]
+        """The structures of the technical account: the operation takes an empty body, no paging."""
+        answer = self._list_call("transverses/v1/recuperer/structures/actives/fournisseur", {})
+        return [parsing.structure(item) for item in parsing.as_list(answer.get("listeStructures"))]
 
     def bank_accounts(self, structure_id: int):
-        items = self._standard_pages(
-            "transverses/v1/recuperer/coordbanc/valides",
-            {"idStructure": structure_id},
-            "parametres",
-            "listeCoordonneeBancaire",
-        )
-        return [parsing.bank_account(item) for item in items]
+        answer = self._list_call("transverses/v1/recuperer/coordbanc/valides", {"idStructure": structure_id})
+        return [parsing.bank_account(item) for item in parsing.as_list(answer.get("listeCoordonneeBancaire"))]
 
     def health_check(self) -> bool:
         """True when the API says it is available; False when it is unreachable or unwell."""
@@ -430,6 +471,11 @@ def _business_error(answer, code, route, status) -> BusinessError:
         endpoint=route,
         http_status=status,
     )
+
+
+def _no_result(error: NotFoundError) -> bool:
+    """Chorus's "the search found nothing" (codeRetour 20000, TRA_MSG_00.015): an empty list."""
+    return error.code == contract.NO_RESULT_CODE or contract.NO_RESULT_LABEL in (error.label or "")
 
 
 def _failed_before_sending(exc: requests.exceptions.ConnectionError) -> bool:

@@ -176,15 +176,17 @@ class ServiceDetails:
 class Engagement:
     """One item of ``engagementsJuridiques/v1/rechercher``."""
 
+    engagement_id: int
     number: str
-    state: str = ""
-    raw: dict = field(default_factory=dict, compare=False)
+    state_label: str = ""
+    supplier_structure_id: str = ""
+    service_code: str = ""
+    amount_total: Decimal | None = None
 
 
 @dataclass(frozen=True)
 class BankAccount:
-    """One item of ``transverses/v1/recuperer/coordbanc/valides``."""
+    """One item of ``transverses/v1/recuperer/coordbanc/valides``: Chorus answers no IBAN."""
 
     bank_account_id: int
     name: str
-    iban: str = ""

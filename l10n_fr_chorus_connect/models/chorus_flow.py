@@ -573,7 +573,7 @@ class ChorusFlow(models.Model):
         }
         errors = [f"{error.code} {error.message}".strip() for error in report.technical_errors]
         errors += [f"{error.invoice_number}: {error.message}" for error in report.invoice_errors]
-        if report.message and not errors and report.message != "TRA_MSG_00.000":
+        if report.message and not errors:
             errors.append(report.message)
         values["error_message"] = "\n".join(errors) or False
         if report.state == FLOW_REJECTED:

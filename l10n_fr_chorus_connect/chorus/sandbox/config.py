@@ -23,6 +23,12 @@ class SandboxConfig:
     * ``unknown_route_status``: 403 like PISTE (404 to test the other client path).
     * ``business_error_status``: HTTP status of answers whose ``codeRetour`` is not 0 (200 or 400).
     * ``timeout_delay``: default sleep of the ``timeout`` fault (longer than the client's 30 s).
+    * ``services_page_cap``: ``rechercher/services`` serves at most this many services a page, as in
+      the real answer OCA recorded (10 a page although 10000 were asked).
+    * ``empty_search``: ``"no_result"`` (default): a search that finds nothing answers codeRetour
+      20000 ``TRA_MSG_00.015`` as Pastell reports; ``"empty_list"``: codeRetour 0 and an empty list.
+    * ``history_newest_first``: ``consulter/historique`` lists the newest status first unless asked
+      ``Ascendant``, the real default; False lists oldest first.
     """
 
     db_path: str = ":memory:"
@@ -35,5 +41,8 @@ class SandboxConfig:
     default_page_size: int = 10
     max_page_size: int = 1000
     max_file_size: int = 30 * 1024 * 1024
+    services_page_cap: int = 10
+    empty_search: str = "no_result"
+    history_newest_first: bool = True
     timeout_delay: float = 35.0
     check_xsd: bool = True

@@ -16,6 +16,10 @@ What each fault does:
 * ``expire_token``: the bearer presented by this call is expired from now on: HTTP 401.
 * ``business_error_400``: HTTP 400 with ``{"codeRetour", "libelle"}`` (``code``/``libelle``
   parameters), nothing processed.
+* ``page_cap``: a search serves ``size`` (default 10) items a page whatever size was asked.
+* ``page_repeat``: a search answers its first page whatever page was asked.
+* ``invalid_client``: the token endpoint answers HTTP 400 ``invalid_client`` to valid credentials
+  (``status`` 401 for the other form PISTE is reported to use), as PISTE does to some bursts.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ RATE_LIMIT = "rate_limit"
 EXPIRE_TOKEN = "expire_token"
 MALFORMED_JSON = "malformed_json"
 BUSINESS_ERROR_400 = "business_error_400"
+PAGE_CAP = "page_cap"
+PAGE_REPEAT = "page_repeat"
+INVALID_CLIENT = "invalid_client"
 FAULTS = (
     TIMEOUT,
     DROP_AFTER_ACCEPT,
@@ -39,12 +46,15 @@ FAULTS = (
     EXPIRE_TOKEN,
     MALFORMED_JSON,
     BUSINESS_ERROR_400,
+    PAGE_CAP,
+    PAGE_REPEAT,
+    INVALID_CLIENT,
 )
 
 # Answered instead of processing the call.
-REFUSING = (HTTP_500, HTTP_503, RATE_LIMIT, BUSINESS_ERROR_400)
-# Applied after the call was processed and committed.
-AFTER_COMMIT = (TIMEOUT, DROP_AFTER_ACCEPT, MALFORMED_JSON)
+REFUSING = (HTTP_500, HTTP_503, RATE_LIMIT, BUSINESS_ERROR_400, INVALID_CLIENT)
+# Handed to the operation, which pages differently.
+PAGING = (PAGE_CAP, PAGE_REPEAT)
 
 TOKEN_ROUTE = "token"
 ANY_ROUTE = "*"

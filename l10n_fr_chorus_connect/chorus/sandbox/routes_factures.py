@@ -6,7 +6,7 @@ import base64
 import binascii
 
 from . import clock, directory, flows, lifecycle
-from .answers import Context, error, missing, money, ok, page_request, paginate
+from .answers import Context, error, missing, money, ok, page_request, paginate, search_answer
 
 INVOICE_NOT_FOUND = (20001, "GFA_MSG_01.001 - Facture introuvable.")
 TYPES = {"380": "FACTURE", "381": "AVOIR"}
@@ -127,7 +127,6 @@ def rechercher_fournisseur(ctx: Context, body: dict) -> dict:
     supplier = directory.structure_by_siret(supplier_siret)
     wanted_supplier = body.get("idFournisseur")
     params = body.get("rechercheFactureParFournisseur") or {}
-    page, size = page_request(ctx, params)
     items = []
     if not wanted_supplier or str(wanted_supplier) == str(supplier.structure_id):
         rows = [row for row in _visible_invoices(ctx, supplier_siret, body) if row["event_id"] is not None]
@@ -142,8 +141,7 @@ def rechercher_fournisseur(ctx: Context, body: dict) -> dict:
     maximum = params.get("nbResultatsMaximum")
     if isinstance(maximum, int) and maximum > 0:
         items = items[:maximum]
-    chunk, info = paginate(items, page, size)
-    return ok(parametresRetour=info, listeFactures=chunk)
+    return search_answer(ctx, items, params, "listeFactures")
 
 
 def _events_by_id(ctx: Context, ids: list) -> dict:
@@ -183,7 +181,10 @@ def consulter_historique(ctx: Context, body: dict) -> dict:
         }
         for event in history
     ]
-    if params.get("triSensListeHistoStatut") == "Descendant":
+    ascending = params.get("triSensListeHistoStatut") == "Ascendant" or (
+        not params.get("triSensListeHistoStatut") and not ctx.config.history_newest_first
+    )
+    if not ascending:
         entries.reverse()
     chunk, info = paginate(entries, page, size)
     return ok(
