@@ -250,8 +250,8 @@ class ChorusClient:
         """Call ``path`` page after page; each item once, whatever the server does with paging.
 
         A server may cap or ignore the page size asked, or answer the same page twice: items are
-        kept once by ``key``, and the walk stops at the last page announced (or at the announced
-        total), on a page that brings nothing new, or after :data:`MAX_PAGES`.
+        kept once by ``key``. The walk goes to the last page announced, further only while pages
+        bring new items short of the announced total, and never beyond :data:`MAX_PAGES`.
         """
         items, seen, page = [], set(), 1
         while True:
@@ -260,8 +260,8 @@ class ChorusClient:
             fresh = [item for item in chunk if key(item) not in seen]
             seen.update(key(item) for item in fresh)
             items.extend(fresh)
-            more = page < pages or (total is not None and len(items) < total)
-            if not fresh or not more or page >= MAX_PAGES:
+            short = fresh and total is not None and len(items) < total
+            if page >= MAX_PAGES or (page >= pages and not short):
                 return items
             page += 1
 
