@@ -538,7 +538,7 @@ def test_debug_log_elides_the_file_and_never_shows_secrets(client, caplog):
     for secret in (
         "sandbox-client-secret",
         "sandbox-password",
-        client._token,
+        client._valid_token(),
         base64.b64encode(b"TECH_1_SANDBOX@cpro.fr:sandbox-password").decode(),
     ):
         assert secret not in text

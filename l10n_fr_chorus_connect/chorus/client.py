@@ -16,6 +16,7 @@ import collections
 import datetime
 import email.utils
 import logging
+import threading
 import time
 
 import requests
@@ -56,6 +57,16 @@ SANDBOX_CREDENTIALS = {
 
 TOKEN_ROUTE = "token"
 TOKEN_RENEWAL_MARGIN = 60  # seconds before expiry
+# PISTE is reported to answer invalid_client / 401 to some bursts of valid calls (issue 8): the token
+# is asked this many times, waiting TOKEN_BACKOFF seconds between attempts, before the credentials
+# are reported wrong.
+TOKEN_ATTEMPTS = 3
+TOKEN_BACKOFF = (1.0, 3.0)
+
+# Tokens shared by every client of this process: (token URL, client id, clock) -> (token, renew at).
+# A batch building one client per invoice then makes one token call, not one per invoice.
+_TOKENS: dict = {}
+_TOKENS_LOCK = threading.Lock()
 NOT_FOUND_CODES = {contract.NO_RESULT_CODE}
 NOT_FOUND_LABELS = (contract.NO_RESULT_LABEL, "POQ_MSG_01.003", "Flux introuvable")
 # Bounds a walk through pages whatever the server announces (1,000 pages of 1,000 = a million items).
@@ -79,6 +90,7 @@ class ChorusClient:
         page_size=100,
         session=None,
         clock=time.monotonic,
+        sleep=time.sleep,
     ):
         self.api_url = api_url.rstrip("/")
         self.token_url = token_url
@@ -90,9 +102,8 @@ class ChorusClient:
         self.page_size = page_size
         self.session = session or requests.Session()
         self.clock = clock
+        self.sleep = sleep
         self.calls = collections.Counter()
-        self._token = None
-        self._token_renew_at = 0.0
 
     def __repr__(self):
         return f"<ChorusClient {self.api_url} client_id={self.client_id!r} login={self.login!r}>"
@@ -114,6 +125,10 @@ class ChorusClient:
 
     # ------------------------------------------------------------------ token
 
+    @property
+    def _token_key(self):
+        return (self.token_url, self.client_id, self.clock)
+
     def fetch_token(self) -> str:
         """Ask PISTE for a new access token, whatever the cache holds."""
         form = {
@@ -122,9 +137,14 @@ class ChorusClient:
             "client_secret": self._client_secret,
             "scope": "openid",
         }
-        self._token = None
-        response = self._send("POST", self.token_url, TOKEN_ROUTE, data=form)
-        if response.status_code in (400, 401):
+        self._forget_token()
+        for attempt in range(TOKEN_ATTEMPTS):
+            response = self._send("POST", self.token_url, TOKEN_ROUTE, data=form)
+            if response.status_code not in (400, 401):
+                break
+            if attempt + 1 < TOKEN_ATTEMPTS:
+                self.sleep(TOKEN_BACKOFF[min(attempt, len(TOKEN_BACKOFF) - 1)])
+        else:
             answer = _json_or_empty(response)
             error = answer.get("error") or f"HTTP {response.status_code}"
             description = answer.get("error_description") or ""
@@ -139,14 +159,23 @@ class ChorusClient:
         if not token:
             raise MalformedAnswerError("PISTE token answer without access_token", endpoint=TOKEN_ROUTE)
         lifetime = parsing.as_int(answer.get("expires_in"), 3600)
-        self._token = token
-        self._token_renew_at = self.clock() + lifetime - TOKEN_RENEWAL_MARGIN
+        with _TOKENS_LOCK:
+            _TOKENS[self._token_key] = (token, self.clock() + lifetime - TOKEN_RENEWAL_MARGIN)
         return token
 
     def _valid_token(self) -> str:
-        if self._token is None or self.clock() >= self._token_renew_at:
+        with _TOKENS_LOCK:
+            token, renew_at = _TOKENS.get(self._token_key, (None, 0.0))
+        if token is None or self.clock() >= renew_at:
             return self.fetch_token()
-        return self._token
+        return token
+
+    def _forget_token(self, token=None) -> None:
+        """Drop the cached token (only if it is still ``token``, when given)."""
+        with _TOKENS_LOCK:
+            cached = _TOKENS.get(self._token_key)
+            if cached and (token is None or cached[0] == token):
+                del _TOKENS[self._token_key]
 
     # -------------------------------------------------------------- transport
 
@@ -154,8 +183,9 @@ class ChorusClient:
         """One Chorus call: bearer + cpro-account, one token refetch and retry on 401."""
         url = f"{self.api_url}/cpro/{path}"
         for attempt in (1, 2):
+            token = self._valid_token()
             headers = {
-                "Authorization": f"Bearer {self._valid_token()}",
+                "Authorization": f"Bearer {token}",
                 "cpro-account": self._account,
                 "Content-Type": "application/json;charset=utf-8",
                 "Accept": "application/json;charset=utf-8",
@@ -165,7 +195,7 @@ class ChorusClient:
             body = None if method == "GET" else payload if payload is not None else {}
             response = self._send(method, url, path, json=body, headers=headers, deposit=deposit)
             if response.status_code == 401 and attempt == 1:
-                self._token = None
+                self._forget_token(token)
                 continue
             return self._read(response, path, deposit=deposit)
 
