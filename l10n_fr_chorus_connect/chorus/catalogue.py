@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+MOVING_OUTCOME = "moving"
+
 
 @dataclass(frozen=True)
 class Status:
@@ -31,6 +33,7 @@ class Status:
     next_step_en: str = ""
     color: str = "info"
     known: bool = True
+    outcome: str = MOVING_OUTCOME
 
 
 def _table(*entries: Status) -> dict[str, Status]:
@@ -38,6 +41,38 @@ def _table(*entries: Status) -> dict[str, Status]:
 
 
 # --------------------------------------------------------------- flow states
+# What each state of a deposited flow (etatCourantDepotFlux) means for the invoices in it:
+# MOVING: Chorus is processing it; RETRIED: Chorus will process it again by itself (keep waiting);
+# SUCCESS: final, its invoices are in Chorus (IN_INTEGRE_PARTIEL lists the rejected ones);
+# FAILURE: final, nothing of it was integrated: the invoices are freed to be deposited again.
+# Sources: Tryton account_fr_chorus (IN_INCIDENTE, QP_IRRECEVABLE, QP_RECEVABLE_AVEC_ERREUR, IN_REJETE
+# are failures), Pastell (IN_INCIDENTE like IN_REJETE), Demat4Dolibarr (IN_INCIDENTE, IN_REJETE,
+# IN_A_RELANCER, IN_ERREUR_INTERNE allow a new deposit), OCA 17.0 (polls until IN_INTEGRE,
+# IN_INTEGRE_PARTIEL or IN_REJETE). IN_RECU and IN_TRAITE_SE_CPP are success for Tryton but OCA keeps
+# polling: the invoices are only searchable once integrated, so they are MOVING here.
+MOVING, RETRIED, SUCCESS, FAILURE = MOVING_OUTCOME, "retried", "success", "failure"
+OUTCOMES = (MOVING, RETRIED, SUCCESS, FAILURE)
+
+_REDEPOSIT_FR = "Déposer la facture à nouveau ; si l'incident se répète, contacter le support Chorus Pro"
+_REDEPOSIT_EN = "Deposit the invoice again; if the incident happens again, contact the Chorus Pro support"
+_FIX_FR = "Corriger les erreurs signalées puis déposer à nouveau la facture"
+_FIX_EN = "Fix the reported errors, then deposit the invoice again"
+
+
+def _failure(code, label_fr, label_en, fix=True):
+    return Status(
+        code,
+        label_fr,
+        label_en,
+        final=True,
+        failure=True,
+        supplier_action=True,
+        next_step_fr=_FIX_FR if fix else _REDEPOSIT_FR,
+        next_step_en=_FIX_EN if fix else _REDEPOSIT_EN,
+        color="danger",
+        outcome=FAILURE,
+    )
+
 
 _FLOW_STATES = _table(
     Status(
@@ -47,40 +82,34 @@ _FLOW_STATES = _table(
     ),
     Status("IN_RECU", "Reçu", "Received"),
     Status("IN_EN_ATTENTE_TRAITEMENT_CPP", "En attente de traitement", "Awaiting processing"),
-    Status("IN_EN_ATTENTE_RETRAITEMENT_CPP", "En attente de retraitement", "Awaiting reprocessing"),
+    Status(
+        "IN_EN_ATTENTE_RETRAITEMENT_CPP",
+        "En attente de retraitement",
+        "Awaiting reprocessing",
+        color="warning",
+        outcome=RETRIED,
+    ),
     Status("IN_EN_COURS_TRAITEMENT_CPP", "En cours de traitement", "Being processed"),
     Status("IN_TRAITE_SE_CPP", "Traité", "Processed"),
     Status("QP_RECEVABLE", "Recevable", "Receivable"),
-    Status(
-        "QP_RECEVABLE_AVEC_ERREUR",
-        "Recevable avec erreur",
-        "Receivable with errors",
-        failure=True,
-        color="warning",
-    ),
-    Status("QP_IRRECEVABLE", "Irrecevable", "Not receivable", failure=True, color="danger"),
-    Status("IN_INCIDENTE", "Incidenté", "Incident", failure=True, color="danger"),
-    Status(
-        "IN_REJETE",
-        "Rejeté",
-        "Rejected",
-        final=True,
-        failure=True,
-        supplier_action=True,
-        next_step_fr="Corriger les erreurs signalées puis déposer à nouveau les factures",
-        next_step_en="Fix the reported errors, then deposit the invoices again",
-        color="danger",
-    ),
-    Status("IN_INTEGRE", "Intégré", "Integrated", final=True, success=True, color="success"),
+    _failure("QP_RECEVABLE_AVEC_ERREUR", "Recevable avec erreur", "Receivable with errors"),
+    _failure("QP_IRRECEVABLE", "Irrecevable", "Not receivable"),
+    _failure("IN_INCIDENTE", "Incidenté", "Incident", fix=False),
+    _failure("IN_A_RELANCER", "À relancer", "To be sent again", fix=False),
+    _failure("IN_ERREUR_INTERNE", "Erreur interne", "Internal error", fix=False),
+    _failure("IN_REJETE", "Rejeté", "Rejected"),
+    Status("IN_INTEGRE", "Intégré", "Integrated", final=True, success=True, color="success", outcome=SUCCESS),
     Status(
         "IN_INTEGRE_PARTIEL",
         "Intégré partiellement",
         "Partially integrated",
         final=True,
+        success=True,
         supplier_action=True,
         next_step_fr="Corriger les factures rejetées puis les déposer à nouveau",
         next_step_en="Fix the rejected invoices, then deposit them again",
         color="warning",
+        outcome=SUCCESS,
     ),
 )
 
@@ -350,5 +379,30 @@ def flow_states() -> tuple[Status, ...]:
     return tuple(_FLOW_STATES.values())
 
 
-def invoice_statuses() -> tuple[Status, ...]:
-    return tuple(_INVOICE_STATUSES.values())
+_OUTCOME_TEXT = {
+    MOVING: "still moving: checked again later",
+    RETRIED: "Chorus Pro processes it again by itself: checked again later",
+    SUCCESS: "final, success: the invoices are searched and followed",
+    FAILURE: "final, failure: invoice freed, token credited back, activity with the next step",
+}
+
+
+def flow_decision_table() -> str:
+    """The README's table of flow states (reStructuredText), written from this catalogue."""
+    rows = [
+        (entry.code, entry.label_en, _OUTCOME_TEXT[entry.outcome], entry.next_step_en or "")
+        for entry in _FLOW_STATES.values()
+    ]
+    header = ("State", "Meaning", "What the connector does", "Next step")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+
+    def line(cells):
+        return "| " + " | ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)) + " |"
+
+    def rule(char):
+        return "+" + "+".join(char * (width + 2) for width in widths) + "+"
+
+    out = [rule("-"), line(header), rule("=")]
+    for row in rows:
+        out += [line(row), rule("-")]
+    return "\n".join(out)

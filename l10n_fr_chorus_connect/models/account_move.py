@@ -428,12 +428,17 @@ class AccountMove(models.Model):
         self.message_post(body=body)
 
     def _chorus_schedule_action(self, code, comment):
-        status = catalogue.invoice_status(code)
+        if comment:
+            comment = Markup("%s %s") % (self.env._("Buyer's comment:"), comment)
+        self._chorus_schedule_activity(catalogue.invoice_status(code), comment)
+
+    def _chorus_schedule_activity(self, status, reason):
+        """An activity for the salesperson: what Chorus Pro says (``status``), the next step, why."""
         french = (self.env.lang or "").startswith("fr")
         next_step = status.next_step_fr if french else status.next_step_en
         note = Markup("<p>%s</p>") % next_step
-        if comment:
-            note += Markup("<p>%s %s</p>") % (self.env._("Buyer's comment:"), comment)
+        if reason:
+            note += Markup("<p>%s</p>") % reason
         user = self.invoice_user_id or self.create_uid
         self.activity_schedule(
             ACTIVITY_TYPE,

@@ -576,11 +576,12 @@ class ChorusFlow(models.Model):
         if report.message and not errors:
             errors.append(report.message)
         values["error_message"] = "\n".join(errors) or False
-        if report.state == FLOW_REJECTED:
+        status = catalogue.flow_state(report.state)
+        if status.outcome == catalogue.FAILURE:
             values.update(state="rejected", next_poll_at=False)
             self.write(values)
             self._reject_moves(self.move_ids, report)
-        elif report.state in (FLOW_INTEGRATED, FLOW_PARTIAL):
+        elif status.outcome == catalogue.SUCCESS:
             rejected_numbers = {error.invoice_number for error in report.invoice_errors}
             rejected = self.move_ids.filtered(lambda move: move.name in rejected_numbers)
             values.update(
@@ -599,27 +600,39 @@ class ChorusFlow(models.Model):
                     if move.name in by_number:
                         move._chorus_set_issued(by_number[move.name])
         else:
+            # Still moving, or Chorus Pro will process it again by itself.
             values["next_poll_at"] = now + _poll_delay(age)
             self.write(values)
 
     def _reject_moves(self, moves, report):
-        """Invoices Chorus Pro did not integrate: detached, reason in the chatter, token given back."""
+        """Invoices Chorus Pro did not integrate: detached, reason in the chatter and in an activity
+        with the next step, token given back."""
         by_number = {error.invoice_number: error.message for error in report.invoice_errors}
         flow_reasons = "; ".join(error.message for error in report.technical_errors)
+        state = catalogue.flow_state(report.state)
         for move in moves:
             reason = by_number.get(move.name) or flow_reasons or self.env._("no reason given")
-            self._detach_moves(
-                move,
-                self.env._(
+            if move.name in by_number or report.state == FLOW_REJECTED:
+                message = self.env._(
                     "Chorus Pro rejected this invoice (flow %(flow)s): %(reason)s. "
-                    "Fix it, then deposit it again; "
-                    "the token was given back.",
+                    "Fix it, then deposit it again; the token was given back.",
                     flow=self.name,
                     reason=reason,
-                ),
-            )
+                )
+                step = catalogue.flow_state(FLOW_REJECTED)
+            else:
+                message = self.env._(
+                    "Chorus Pro did not integrate this invoice: its flow %(flow)s ended in the state "
+                    "%(state)s (%(reason)s). It can be deposited again; the token was given back.",
+                    flow=self.name,
+                    state=report.state,
+                    reason=reason,
+                )
+                step = state
+            self._detach_moves(move, message)
+            move._chorus_schedule_activity(step, reason)
         self.company_id._chorus_wallet()._credit_back(
-            moves, self, self.env._("Rejected by Chorus Pro in flow %(flow)s", flow=self.name)
+            moves, self, self.env._("Not integrated by Chorus Pro in flow %(flow)s", flow=self.name)
         )
 
     # ------------------------------------------------------------------

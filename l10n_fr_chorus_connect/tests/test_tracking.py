@@ -7,6 +7,7 @@ import tarfile
 from odoo import Command
 from odoo.tests import tagged
 
+from ..chorus import catalogue
 from .common import SIRET_HIGH_SCHOOL
 from .test_deposit_common import (
     DEPOSIT_ROUTE,
@@ -69,6 +70,31 @@ class TestTracking(ChorusDepositCase):
         [again] = self.deposit(move)
         self.assertEqual(again["outcome"], "deposited", again["message"])
         self.assertEqual(self.calls(DEPOSIT_ROUTE), 2)
+
+    def test_every_failed_flow_state_frees_the_invoice_and_gives_the_token_back(self):
+        activity_type = self.env.ref("l10n_fr_chorus_connect.mail_activity_type_chorus_action")
+        for state in catalogue.flow_states():
+            if state.outcome != catalogue.FAILURE or state.code == "IN_REJETE":
+                continue
+            with self.subTest(state=state.code):
+                move = self.create_public_invoice()
+                self.sandbox_control.scenario(move.name, state.code)
+                balance = self.wallet().balance
+                [result] = self.deposit(move)
+                self.assertEqual(result["outcome"], "deposited", result["message"])
+                flow = move.chorus_flow_id
+                self.poll_flows()
+                self.assertEqual(flow.chorus_state, state.code)
+                self.assertEqual(flow.state, "rejected")
+                self.assertFalse(flow.next_poll_at, "no longer polled")
+                self.assertFalse(move.chorus_flow_id, "freed: it can be deposited again")
+                self.assertEqual(move.chorus_deposit_state, "to_fix")
+                self.assertEqual(self.wallet().balance, balance, "credited back")
+                activity = move.activity_ids.filtered(lambda act: act.activity_type_id == activity_type)
+                self.assertEqual(len(activity), 1)
+                self.assertIn(state.next_step_en, activity.note)
+                self.assertIn(flow.error_message.split(" ", 1)[1], activity.note)
+                self.assertFalse(move._chorus_deposit_blocker(check_tokens=False))
 
     def test_partially_integrated_flow_detaches_only_the_rejected_invoice(self):
         """A lot of two invoices (the flow model allows it): Chorus integrates one and rejects the other."""
