@@ -11,7 +11,7 @@ from odoo.exceptions import UserError
 from ..chorus import catalogue
 from ..chorus.errors import ChorusError
 from .chorus_flow import HOLDING_STATES, OPEN_STATES, PENDING_STATES
-from .chorus_invoice_status import _status_label
+from .chorus_invoice_status import _next_step, _status_label
 
 _logger = logging.getLogger(__name__)
 
@@ -320,7 +320,9 @@ class AccountMove(models.Model):
             return clients[company]
 
         try:
-            for flow in self.chorus_flow_id.filtered(lambda flow: flow.state in OPEN_STATES):
+            for flow in self.chorus_flow_id.filtered(
+                lambda flow: flow.state in OPEN_STATES or flow.next_poll_at
+            ):
                 flow._poll(client_of(flow.company_id))
             for move in self.filtered(
                 lambda move: move.chorus_flow_id.state in ("integrated", "partially_integrated")
@@ -428,21 +430,20 @@ class AccountMove(models.Model):
         self.message_post(body=body)
 
     def _chorus_schedule_action(self, code, comment):
+        status = catalogue.invoice_status(code)
         if comment:
             comment = Markup("%s %s") % (self.env._("Buyer's comment:"), comment)
-        self._chorus_schedule_activity(catalogue.invoice_status(code), comment)
+        self._chorus_schedule_activity(_status_label(self.env, status), _next_step(self.env, status), comment)
 
-    def _chorus_schedule_activity(self, status, reason):
-        """An activity for the salesperson: what Chorus Pro says (``status``), the next step, why."""
-        french = (self.env.lang or "").startswith("fr")
-        next_step = status.next_step_fr if french else status.next_step_en
+    def _chorus_schedule_activity(self, label, next_step, reason):
+        """An activity for the salesperson: what Chorus Pro says (``label``), the next step, why."""
         note = Markup("<p>%s</p>") % next_step
         if reason:
             note += Markup("<p>%s</p>") % reason
         user = self.invoice_user_id or self.create_uid
         self.activity_schedule(
             ACTIVITY_TYPE,
-            summary=self.env._("Chorus Pro: %(status)s", status=_status_label(self.env, status)),
+            summary=self.env._("Chorus Pro: %(status)s", status=label),
             note=note,
             user_id=user.id,
         )

@@ -37,6 +37,7 @@ from ..chorus.errors import (
     NotFoundError,
     TransportError,
 )
+from .chorus_invoice_status import _next_step, _status_label
 
 _logger = logging.getLogger(__name__)
 
@@ -66,6 +67,12 @@ DEPOSIT_TIMEOUT_PARAM = "l10n_fr_chorus_connect.deposit_timeout"
 # A flow in "sending" younger than this is assumed to be in the hands of its sender.
 SENDING_TIMEOUT = datetime.timedelta(minutes=2)
 CRON_BATCH_SIZE = 50
+# An integrated flow sometimes leaves out a rejected invoice: listed neither in listeErreurDP nor by
+# rechercher/fournisseur (issue 8). Chorus makes the invoices of an integrated flow searchable at
+# once (OCA maps them right after IN_INTEGRE); one still missing after this wait was not received.
+# A day keeps a slow index from causing a second deposit (which Chorus would refuse as a duplicate).
+OMITTED_WAIT = datetime.timedelta(hours=24)
+OMITTED_CHECK_DELAY = datetime.timedelta(hours=1)
 POLL_CRON = "l10n_fr_chorus_connect.ir_cron_chorus_poll_flows"
 # Our bookkeeping on posted invoices is not a user's modification of the invoice.
 SYSTEM_WRITE = {"skip_is_manually_modified": True}
@@ -150,7 +157,7 @@ class ChorusFlow(models.Model):
     _name_company_uniq = models.UniqueIndex(
         "(company_id, name) WHERE name IS NOT NULL", "This Chorus Pro flow is already recorded."
     )
-    _poll_idx = models.Index("(next_poll_at) WHERE state IN ('sending', 'unknown', 'deposited')")
+    _poll_idx = models.Index("(next_poll_at) WHERE next_poll_at IS NOT NULL")
 
     @api.depends("chorus_state")
     def _compute_chorus_state_label(self):
@@ -548,6 +555,9 @@ class ChorusFlow(models.Model):
         if self.state in PENDING_STATES:
             self._reconcile(client)
             return
+        if self.state in ("integrated", "partially_integrated"):
+            self._map_invoices(client, self.move_ids.filtered(lambda move: not move.chorus_invoice_id))
+            return
         if self.state != "deposited":
             return
         now = fields.Datetime.now()
@@ -591,18 +601,50 @@ class ChorusFlow(models.Model):
             self.write(values)
             if rejected:
                 self._reject_moves(rejected, report)
-            integrated = self.move_ids - rejected
-            if integrated:
-                by_number = {
-                    item.number: item for item in client.search_issued_invoices(flow_number=self.name)
-                }
-                for move in integrated:
-                    if move.name in by_number:
-                        move._chorus_set_issued(by_number[move.name])
+            self._map_invoices(client, self.move_ids - rejected)
         else:
             # Still moving, or Chorus Pro will process it again by itself.
             values["next_poll_at"] = now + _poll_delay(age)
             self.write(values)
+
+    def _map_invoices(self, client, moves):
+        """Give the invoices of an integrated flow their Chorus Pro id. One Chorus leaves out now and
+        then (neither integrated nor in the error list): after OMITTED_WAIT it was not received."""
+        self.ensure_one()
+        by_number = {}
+        if moves:
+            by_number = {item.number: item for item in client.search_issued_invoices(flow_number=self.name)}
+        for move in moves.filtered(lambda move: move.name in by_number):
+            move._chorus_set_issued(by_number[move.name])
+        missing = moves.filtered(lambda move: move.name not in by_number)
+        now = fields.Datetime.now()
+        if not missing:
+            self.next_poll_at = False
+        elif now - (self.state_at or self.last_poll_at or now) >= OMITTED_WAIT:
+            self._mark_omitted(missing)
+            self.next_poll_at = False
+        else:
+            self.next_poll_at = now + OMITTED_CHECK_DELAY
+
+    def _mark_omitted(self, moves):
+        """Integrated flow, invoice nowhere in Chorus Pro: not received, freed, token given back."""
+        message = self.env._(
+            "Chorus Pro integrated flow %(flow)s but lists this invoice neither as integrated nor as "
+            "rejected, %(hours)s hours later: it was not received. Deposit it again; the token was "
+            "given back.",
+            flow=self.name,
+            hours=int(OMITTED_WAIT.total_seconds() // 3600),
+        )
+        for move in moves:
+            self._detach_moves(move, message)
+            move._chorus_schedule_activity(
+                self.env._("invoice missing from the integrated flow"),
+                self.env._("Deposit the invoice again."),
+                message,
+            )
+        self.company_id._chorus_wallet()._credit_back(
+            moves, self, self.env._("Not integrated by Chorus Pro in flow %(flow)s", flow=self.name)
+        )
 
     def _reject_moves(self, moves, report):
         """Invoices Chorus Pro did not integrate: detached, reason in the chatter and in an activity
@@ -630,7 +672,7 @@ class ChorusFlow(models.Model):
                 )
                 step = state
             self._detach_moves(move, message)
-            move._chorus_schedule_activity(step, reason)
+            move._chorus_schedule_activity(_status_label(self.env, step), _next_step(self.env, step), reason)
         self.company_id._chorus_wallet()._credit_back(
             moves, self, self.env._("Not integrated by Chorus Pro in flow %(flow)s", flow=self.name)
         )
@@ -643,9 +685,14 @@ class ChorusFlow(models.Model):
         self = self.with_context(**SYSTEM_WRITE)  # noqa: PLW0642
         now = fields.Datetime.now()
         domain = [
+            "|",
+            "&",
             ("state", "in", OPEN_STATES),
             "|",
             ("next_poll_at", "=", False),
+            ("next_poll_at", "<=", now),
+            "&",
+            ("state", "in", ("integrated", "partially_integrated")),
             ("next_poll_at", "<=", now),
         ]
         flows = self.search(domain, limit=batch_size, order="next_poll_at, id")

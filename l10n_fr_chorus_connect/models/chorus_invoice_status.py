@@ -148,3 +148,7 @@ class ChorusInvoiceStatus(models.Model):
 
 def _status_label(env, status):
     return status.label_fr if (env.lang or "").startswith("fr") else status.label_en
+
+
+def _next_step(env, status):
+    return status.next_step_fr if (env.lang or "").startswith("fr") else status.next_step_en

@@ -4,10 +4,11 @@
 import io
 import tarfile
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from ..chorus import catalogue
+from ..models.chorus_flow import OMITTED_WAIT
 from .common import SIRET_HIGH_SCHOOL
 from .test_deposit_common import (
     DEPOSIT_ROUTE,
@@ -95,6 +96,27 @@ class TestTracking(ChorusDepositCase):
                 self.assertIn(state.next_step_en, activity.note)
                 self.assertIn(flow.error_message.split(" ", 1)[1], activity.note)
                 self.assertFalse(move._chorus_deposit_blocker(check_tokens=False))
+
+    def test_an_invoice_left_out_of_an_integrated_flow_is_not_received_after_a_day(self):
+        move = self.create_public_invoice()
+        self.sandbox_control.scenario(move.name, "omitted_rejection")
+        balance = self.wallet().balance
+        self.deposit_integrated(move)
+        flow = move.chorus_flow_id
+        self.assertEqual(flow.state, "integrated")
+        self.assertFalse(move.chorus_invoice_id)
+        self.assertTrue(flow.next_poll_at, "checked again")
+        self.poll_flows()
+        self.assertEqual(move.chorus_flow_id, flow, "an hour later: still waiting")
+        flow.state_at = fields.Datetime.now() - OMITTED_WAIT
+        self.poll_flows()
+        self.assertFalse(move.chorus_flow_id, "freed: it can be deposited again")
+        self.assertFalse(flow.next_poll_at, "no longer searched")
+        self.assertEqual(self.wallet().balance, balance, "credited back")
+        self.assertTrue(move.activity_ids)
+        self.assertTrue(any(flow.name in body for body in move.message_ids.mapped("body")))
+        [again] = self.deposit(move)
+        self.assertEqual(again["outcome"], "deposited", again["message"])
 
     def test_partially_integrated_flow_detaches_only_the_rejected_invoice(self):
         """A lot of two invoices (the flow model allows it): Chorus integrates one and rejects the other."""
