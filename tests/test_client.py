@@ -629,3 +629,20 @@ def test_flow_report_accepts_a_lone_error_object():
     )
     assert report.invoice_errors == (values.InvoiceError("F1", "1", "2", "KO"),)
     assert report.message == ""
+
+
+def test_structure_details_without_password_expiry(client, sandbox):
+    inject(sandbox, "structures/v1/consulter", "no_password_expiry")
+    details = client.structure_details(supplier_id(client))
+    assert details.password_expiry is None
+
+
+def test_a_file_over_the_deposit_limit_is_refused_before_sending(client):
+    from chorus.errors import FileTooLargeError
+    from chorus.values import FLOW_FILE_MAX_BYTES
+
+    with pytest.raises(FileTooLargeError) as caught:
+        client.deposit_flow(b"%PDF" + b"0" * FLOW_FILE_MAX_BYTES, "big.pdf")
+    assert caught.value.limit == FLOW_FILE_MAX_BYTES
+    assert "10 MB" in caught.value.message
+    assert client.calls["factures/v1/deposer/flux"] == 0

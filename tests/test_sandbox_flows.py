@@ -192,3 +192,10 @@ def test_an_omitted_rejection_integrates_the_flow_without_the_invoice(sandbox, s
     assert report["etatCourantDepotFlux"] == "IN_INTEGRE"
     assert "listeErreurDP" not in report
     assert sandbox_session.invoices(numeroFacture="FAC-OMIT") == []
+
+
+def test_a_file_over_the_deposit_limit_is_refused(sandbox_session):
+    from chorus.values import FLOW_FILE_MAX_BYTES
+
+    answer = sandbox_session.deposit_answer(b"%PDF" + b"0" * FLOW_FILE_MAX_BYTES, "big.pdf")
+    assert (answer["codeRetour"], answer["libelle"]) == (20001, "GDP_MSG_11.022")

@@ -28,6 +28,7 @@ from .errors import (
     AuthenticationError,
     BusinessError,
     ConnectionFailedError,
+    FileTooLargeError,
     MalformedAnswerError,
     NotFoundError,
     RateLimitedError,
@@ -35,7 +36,7 @@ from .errors import (
     ServerError,
     TransportError,
 )
-from .values import SYNTAX_FACTURX
+from .values import FLOW_ARCHIVE_MAX_BYTES, FLOW_FILE_MAX_BYTES, SYNTAX_FACTURX
 
 _logger = logging.getLogger(__name__)
 
@@ -327,6 +328,16 @@ class ChorusClient:
     # -------------------------------------------------------------- endpoints
 
     def deposit_flow(self, content: bytes, filename: str, syntax=SYNTAX_FACTURX):
+        archive = filename.lower().endswith((".zip", ".tar.gz", ".tgz"))
+        limit = FLOW_ARCHIVE_MAX_BYTES if archive else FLOW_FILE_MAX_BYTES
+        if len(content) > limit:
+            raise FileTooLargeError(
+                f"{filename} weighs {len(content) / 1e6:.1f} MB; Chorus Pro takes {limit / 1e6:g} MB "
+                "per deposited file",
+                size=len(content),
+                limit=limit,
+                endpoint="factures/v1/deposer/flux",
+            )
         payload = {
             "fichierFlux": base64.b64encode(content).decode("ascii"),
             "nomFichier": filename,

@@ -28,9 +28,16 @@ REQUIREMENTS = (
 
 SYNTAX_FACTURX = "IN_DP_E2_CII_FACTURX"
 SYNTAX_CII_16B = "IN_DP_E1_CII_16B"
-SYNTAX_UBL = "IN_DP_E1_UBL_INVOICE"
 
 PUBLIC_INVOICES_SERVICE = "FACTURES_PUBLIQUES"
+
+# deposer/flux takes at most 10 Mo a file (30 Mo for a compressed lot): the Chorus Pro API annex
+# V5.00 as the OMNI client reads it (reference chorus-pro-api.md §2.1 and §9.10; the AIFE annex
+# itself is not public here). The same 10 Mo bound is published for ajouterFichierDansSysteme
+# (communaute.chorus-pro.gouv.fr, "Add file in system": error 20003) and deposer/pdf (Swagger:
+# HTTP 413). Mo read as 10^6 bytes, the stricter reading. The JSON body carries it in base64 (4/3).
+FLOW_FILE_MAX_BYTES = 10_000_000
+FLOW_ARCHIVE_MAX_BYTES = 30_000_000
 
 
 @dataclass(frozen=True)

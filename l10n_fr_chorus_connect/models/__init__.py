@@ -4,6 +4,7 @@ from . import res_config_settings
 from . import chorus_structure
 from . import chorus_service
 from . import account_move_chorus_data
+from . import account_move_chorus_checks
 from . import account_edi_xml_cii
 from . import chorus_facturx
 from . import account_move

@@ -6,7 +6,6 @@ from unittest.mock import patch
 from odoo import Command
 from odoo.tests import tagged
 
-from ..models import account_move_chorus_data
 from .common import (
     SIRET_COMMUNE,
     SIRET_COMMUNITY,
@@ -266,15 +265,21 @@ class TestChorusPreflight(ChorusFacturxCommon):
     def test_attachment_larger_than_10_mb(self):
         invoice = self._invoice()
         self._attach(invoice, "plan.pdf", raw=b"0" * (10 * 1024 * 1024 + 1))
-        self._assert_problems(invoice, [("chorus_attachment_ids", "larger than 10 MB")])
+        self._assert_problems(
+            invoice,
+            [
+                ("chorus_attachment_ids", "larger than 10 MB"),
+                ("chorus_attachment_ids", "Chorus Pro takes 10 MB per deposited file"),
+            ],
+        )
 
-    def test_attachments_larger_than_the_invoice_limit_together(self):
+    def test_attachments_over_the_deposited_file_limit_together(self):
         invoice = self._invoice()
-        self._attach(invoice, "plan1.pdf", raw=b"0" * 600)
-        self._attach(invoice, "plan2.pdf", raw=b"0" * 600)
-        # 118 MB of test data would be slow to write: the rule is checked against a smaller limit.
-        with patch.object(account_move_chorus_data, "ATTACHMENTS_TOTAL_MAX_BYTES", 1000):
-            self._assert_problems(invoice, [("chorus_attachment_ids", "more than 118 MB together")])
+        self._attach(invoice, "plan1.pdf", raw=b"0" * 6_000_000)
+        self._attach(invoice, "plan2.pdf", raw=b"0" * 6_000_000)
+        self._assert_problems(
+            invoice, [("chorus_attachment_ids", "weigh 12.0 MB together; Chorus Pro takes 10 MB per")]
+        )
 
     # --- Factur-X --------------------------------------------------------
     def test_facturx_schema_errors_are_problems(self):

@@ -23,8 +23,8 @@ class Context:
     step_delay: float
     account: SeedAccount | None = None
     base_url: str = ""
-    # A paging fault taken by this call (``page_repeat`` / ``page_cap``) and its parameters.
-    paging: tuple = (None, {})
+    # A fault the operation plays itself (paging, omitted fields) and its parameters.
+    fault: tuple = (None, {})
 
 
 def ok(**fields) -> dict:
@@ -61,7 +61,7 @@ def page_request(
     except (TypeError, ValueError):
         page = 1
     size = min(max(size, 1), cap or ctx.config.max_page_size)
-    fault, fault_params = ctx.paging
+    fault, fault_params = ctx.fault
     if fault == "page_cap":
         size = max(int(fault_params.get("size", ctx.config.default_page_size)), 1)
     elif fault == "page_repeat":

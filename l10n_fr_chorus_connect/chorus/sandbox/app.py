@@ -212,8 +212,8 @@ class SandboxApp:
             if fault in faults.REFUSING:
                 response = self._refusal(fault, params)
             else:
-                if fault in faults.PAGING:
-                    ctx.paging = (fault, params)
+                if fault in faults.HANDED_TO_OPERATION:
+                    ctx.fault = (fault, params)
                 response = self._answer(ctx, request, route, handler, expire=fault == faults.EXPIRE_TOKEN)
         if fault == faults.TIMEOUT:
             self.shutdown_event.wait(float(params.get("delay", self.config.timeout_delay)))

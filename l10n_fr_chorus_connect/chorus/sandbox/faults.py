@@ -18,6 +18,8 @@ What each fault does:
   parameters), nothing processed.
 * ``page_cap``: a search serves ``size`` (default 10) items a page whatever size was asked.
 * ``page_repeat``: a search answers its first page whatever page was asked.
+* ``no_password_expiry``: ``structures/v1/consulter`` answers without
+  ``dateExpirationMotPasseCompteTech`` (the Swagger does not make it mandatory).
 * ``invalid_client``: the token endpoint answers HTTP 400 ``invalid_client`` to valid credentials
   (``status`` 401 for the other form PISTE is reported to use), as PISTE does to some bursts.
 """
@@ -36,6 +38,7 @@ MALFORMED_JSON = "malformed_json"
 BUSINESS_ERROR_400 = "business_error_400"
 PAGE_CAP = "page_cap"
 PAGE_REPEAT = "page_repeat"
+NO_PASSWORD_EXPIRY = "no_password_expiry"
 INVALID_CLIENT = "invalid_client"
 FAULTS = (
     TIMEOUT,
@@ -48,13 +51,14 @@ FAULTS = (
     BUSINESS_ERROR_400,
     PAGE_CAP,
     PAGE_REPEAT,
+    NO_PASSWORD_EXPIRY,
     INVALID_CLIENT,
 )
 
 # Answered instead of processing the call.
 REFUSING = (HTTP_500, HTTP_503, RATE_LIMIT, BUSINESS_ERROR_400, INVALID_CLIENT)
-# Handed to the operation, which pages differently.
-PAGING = (PAGE_CAP, PAGE_REPEAT)
+# Handed to the operation, which plays them in its answer.
+HANDED_TO_OPERATION = (PAGE_CAP, PAGE_REPEAT, NO_PASSWORD_EXPIRY)
 
 TOKEN_ROUTE = "token"
 ANY_ROUTE = "*"

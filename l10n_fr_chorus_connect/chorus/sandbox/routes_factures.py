@@ -26,7 +26,8 @@ def deposer_flux(ctx: Context, body: dict) -> dict:
         return error(20002, "GDP_MSG_11.001 - Le fichier du flux n'est pas encode en base 64.")
     if not content:
         return error(20002, "GDP_MSG_11.001 - Le fichier du flux est vide.")
-    if len(content) > ctx.config.max_file_size:
+    archive = str(body["nomFichier"]).lower().endswith((".zip", ".tar.gz", ".tgz"))
+    if len(content) > (ctx.config.max_archive_size if archive else ctx.config.max_file_size):
         return error(20001, "GDP_MSG_11.022")
     flow = flows.deposit(ctx, content, str(body["nomFichier"]), syntax)
     return ok(

@@ -91,7 +91,7 @@ def consulter(ctx: Context, body: dict) -> dict:
         "structurePriveePublique": "PUBLIQUE" if structure.public else "PRIVEE",
         "estValideurDeleguee": False,
     }
-    if structure.siret == ctx.account.structure_siret:
+    if structure.siret == ctx.account.structure_siret and ctx.fault[0] != "no_password_expiry":
         # The technical password must be changed every 424 days; the sandbox keeps it fresh.
         expiry = ctx.now + 200 * 86400
         general["dateExpirationMotPasseCompteTech"] = clock.fmt_iso(expiry)
