@@ -59,10 +59,6 @@ FLOW_INTEGRATED = "IN_INTEGRE"
 FLOW_PARTIAL = "IN_INTEGRE_PARTIEL"
 FLOW_REJECTED = "IN_REJETE"
 
-# A flow without an answer is only declared "not received" once Chorus Pro had time to
-# integrate it: before that, an empty search proves nothing.
-RECONCILE_GRACE_PARAM = "l10n_fr_chorus_connect.reconcile_grace_minutes"
-RECONCILE_GRACE_MINUTES = 30
 DEPOSIT_TIMEOUT_PARAM = "l10n_fr_chorus_connect.deposit_timeout"
 # A flow in "sending" younger than this is assumed to be in the hands of its sender.
 SENDING_TIMEOUT = datetime.timedelta(minutes=2)
@@ -498,10 +494,9 @@ class ChorusFlow(models.Model):
     # Reconciliation of attempts without an answer
     # ------------------------------------------------------------------
     def _reconcile_grace(self):
-        minutes = (
-            self.env["ir.config_parameter"].sudo().get_param(RECONCILE_GRACE_PARAM, RECONCILE_GRACE_MINUTES)
-        )
-        return datetime.timedelta(minutes=float(minutes))
+        """How long an attempt without an answer may still turn up in Chorus Pro (company setting)."""
+        self.ensure_one()
+        return datetime.timedelta(minutes=self.company_id.chorus_unknown_outcome_grace)
 
     def _reconcile(self, client=None):
         """Find in Chorus Pro what became of attempts in ``sending``/``unknown``.
@@ -511,8 +506,8 @@ class ChorusFlow(models.Model):
         it: not received, token released. Otherwise unchanged, checked again later.
         """
         now = fields.Datetime.now()
-        grace = self._reconcile_grace()
         for flow in self.filtered(lambda flow: flow.state in PENDING_STATES):
+            grace = flow._reconcile_grace()
             client = client or flow.company_id._chorus_client()
             sent_at = flow.sent_at or flow.create_date
             found = {}
