@@ -16,9 +16,10 @@ from .chorus_invoice_status import _next_step, _status_label
 _logger = logging.getLogger(__name__)
 
 ACTIVITY_TYPE = "l10n_fr_chorus_connect.mail_activity_type_chorus_action"
-ACTIVITY_STATUSES = ("SUSPENDUE", "A_RECYCLER", "REJETEE")
+# The catalogue says which statuses ask the supplier to act (an activity, "to fix") and which mean paid.
+ACTIVITY_STATUSES = catalogue.SUPPLIER_ACTION_STATUSES
 TO_FIX_STATUSES = ACTIVITY_STATUSES
-PAID_STATUSES = ("MISE_EN_PAIEMENT",)
+PAID_STATUSES = catalogue.PAID_STATUSES
 DEPOSIT_STATES = [
     ("to_deposit", "To deposit"),
     ("in_progress", "Being deposited"),
@@ -77,6 +78,11 @@ class AccountMove(models.Model):
     chorus_status_at = fields.Datetime(string="Status Date", readonly=True, copy=False)
     chorus_checked_at = fields.Datetime(string="Last Update", readonly=True, copy=False)
     chorus_status_final = fields.Boolean(readonly=True, copy=False)
+    chorus_history_pending = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The current status is recorded from the changed-since search; its history is read later.",
+    )
     chorus_status_ids = fields.One2many(
         "chorus.invoice.status", "move_id", string="Chorus Pro History", readonly=True
     )
@@ -326,7 +332,7 @@ class AccountMove(models.Model):
                 flow._poll(client_of(flow.company_id))
             for move in self.filtered(
                 lambda move: move.chorus_flow_id.state in ("integrated", "partially_integrated")
-                and not move.chorus_status_final
+                and (not move.chorus_status_final or move.chorus_history_pending)
             ):
                 client = client_of(move.company_id)
                 if not move.chorus_invoice_id:
@@ -359,11 +365,31 @@ class AccountMove(models.Model):
 
     def _chorus_status_moved(self, item):
         self.ensure_one()
-        if not self.chorus_invoice_id or not self.chorus_status_ids or item.status != self.chorus_status:
+        if not self.chorus_invoice_id or not self.chorus_status or item.status != self.chorus_status:
             return True
         # Odoo stores datetimes to the second, Chorus answers with milliseconds.
         status_at = item.status_at and item.status_at.replace(microsecond=0)
         return bool(status_at and (not self.chorus_status_at or status_at > self.chorus_status_at))
+
+    def _chorus_record_current(self, item):
+        """The current status and date the changed-since search answers (``rechercher/fournisseur``
+        item), recorded at once; the history that led there is read later."""
+        self.ensure_one()
+        structure = self._chorus_buyer_structure()
+        self.write(
+            {
+                "chorus_invoice_id": item.chorus_id or self.chorus_invoice_id,
+                "chorus_status": self._chorus_status_value(item.status),
+                "chorus_status_at": item.status_at,
+                "chorus_checked_at": fields.Datetime.now(),
+                "chorus_status_final": catalogue.is_final(
+                    item.status, payment_status_not_reported=bool(structure.payment_status_not_reported)
+                ),
+                "chorus_history_pending": True,
+            }
+        )
+        if item.status in ACTIVITY_STATUSES:
+            self._chorus_schedule_action(item.status, item.status_comment)
 
     def _chorus_refresh_lifecycle(self, client, item=None):
         """Read the history of this invoice and record what is new."""
@@ -400,8 +426,11 @@ class AccountMove(models.Model):
         current = history.current_status or (entries[-1].status if entries else self.chorus_status)
         latest = entries[-1] if entries else None
         structure = self._chorus_buyer_structure()
+        # Recorded from the search already: its activity exists and its date (to the second) stays.
+        recorded = self.chorus_history_pending and current == self.chorus_status
         values = {
             "chorus_checked_at": fields.Datetime.now(),
+            "chorus_history_pending": False,
             "chorus_status_final": catalogue.is_final(
                 current, payment_status_not_reported=bool(structure.payment_status_not_reported)
             ),
@@ -409,15 +438,14 @@ class AccountMove(models.Model):
         changed = current and current != self.chorus_status
         if current:
             values["chorus_status"] = self._chorus_status_value(current)
-        if latest:
+        if latest and not recorded:
             values["chorus_status_at"] = latest.at
         self.write(values)
         for entry in new:
             self._chorus_post_status(entry)
-        if changed or new:
-            last = new[-1] if new and new[-1].status == current else None
-            if current in ACTIVITY_STATUSES and (changed or last):
-                self._chorus_schedule_action(current, last.comment if last else "")
+        last = new[-1] if new and new[-1].status == current else None
+        if current in ACTIVITY_STATUSES and not recorded and (changed or last):
+            self._chorus_schedule_action(current, last.comment if last else "")
 
     def _chorus_post_status(self, entry):
         status = catalogue.invoice_status(entry.status)

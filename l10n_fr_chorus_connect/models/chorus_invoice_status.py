@@ -2,8 +2,11 @@
 """The lifecycle of deposited invoices: every status Chorus Pro reports, and the cron that follows them.
 
 One run per company reads the invoices whose status changed since the last run with ONE
-paginated ``rechercher/fournisseur`` (``periodeDateHeureEtatCourantDu``), then fetches the
-history only of the invoices that moved. Invoices at a final status are no longer followed.
+paginated ``rechercher/fournisseur`` (``periodeDateHeureEtatCourantDu``) and records at once the
+current status and date it answers for every invoice that moved (2,000 moved invoices: 2 calls).
+The histories of those invoices are then read at a bounded rate, HISTORY_BUDGET a run, the
+cron coming back within minutes while some are left; an invoice a user refreshes gets its
+history at once. Invoices at a final status are no longer followed.
 """
 
 import datetime
@@ -26,6 +29,12 @@ TRACKED_FLOW_STATES = ("integrated", "partially_integrated", "deposited")
 FINAL_STATUS_WATCH = datetime.timedelta(days=30)
 # Fewer, larger pages: a run reads every invoice changed since the last one in a few calls.
 SEARCH_PAGE_SIZE = 1000
+# Histories read per company and run: with the search, a run stays under 40 calls however many
+# invoices moved; the rest is read by the next runs, triggered HISTORY_RETRY_DELAY later.
+HISTORY_BUDGET = 30
+HISTORY_RETRY_DELAY = datetime.timedelta(minutes=5)
+RECORD_BATCH = 200
+TRACK_CRON = "l10n_fr_chorus_connect.ir_cron_chorus_track_lifecycles"
 
 
 class ChorusInvoiceStatus(models.Model):
@@ -121,29 +130,43 @@ class ChorusInvoiceStatus(models.Model):
             if item and move._chorus_status_moved(item):
                 moved.append((move.id, item))
         cron._commit_progress(remaining=len(moved))
-        for move_id, item in moved:
-            move = moves_model.browse(move_id).try_lock_for_update()
-            if move:
-                try:
-                    move._chorus_refresh_lifecycle(client, item)
-                except RateLimitedError:
-                    self.env.cr.rollback()
-                    raise
-                except TransportError as error:
-                    self.env.cr.rollback()
-                    _logger.info("Chorus Pro history of %s not read: %s", move_id, error)
-                    cron._commit_progress()
-                    continue
-                except Exception as error:
-                    self.env.cr.rollback()
-                    _logger.warning("Chorus Pro history of %s not read: %s", move_id, error)
-                    cron._commit_progress()
-                    continue
-            if not cron._commit_progress(1):
+        for start in range(0, len(moved), RECORD_BATCH):
+            batch = dict(moved[start : start + RECORD_BATCH])
+            for move in moves_model.browse(list(batch)).try_lock_for_update():
+                move._chorus_record_current(batch[move.id])
+            if not cron._commit_progress(len(batch)):
                 return False
         params.set_param(LAST_RUN_PARAM % company.id, fields.Datetime.to_string(started))
         cron._commit_progress()
+        if not self._fill_histories(company, client):
+            self.env.ref(TRACK_CRON).sudo()._trigger(fields.Datetime.now() + HISTORY_RETRY_DELAY)
         return True
+
+    @api.model
+    def _fill_histories(self, company, client, budget=None):
+        """Read the histories of up to ``budget`` invoices whose current status is recorded without
+        them, latest changes first. True when none is left."""
+        moves_model = self.env["account.move"]
+        domain = [("company_id", "=", company.id), ("chorus_history_pending", "=", True)]
+        cron = self.env["ir.cron"]
+        limit = budget or HISTORY_BUDGET
+        for move_id in moves_model.search(domain, limit=limit, order="chorus_status_at desc, id").ids:
+            move = moves_model.browse(move_id).try_lock_for_update()
+            if not move:
+                continue
+            try:
+                move._chorus_refresh_lifecycle(client)
+            except RateLimitedError:
+                self.env.cr.rollback()
+                raise
+            except TransportError as error:
+                self.env.cr.rollback()
+                _logger.info("Chorus Pro history of %s not read: %s", move_id, error)
+            except Exception as error:
+                self.env.cr.rollback()
+                _logger.warning("Chorus Pro history of %s not read: %s", move_id, error)
+            cron._commit_progress()
+        return not moves_model.search_count(domain, limit=1)
 
 
 def _status_label(env, status):
