@@ -9,6 +9,7 @@ Datetimes are naive UTC (Odoo's ``fields.Datetime`` convention; Chorus's offset-
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -174,9 +175,14 @@ class ServiceDetails:
     code: str
     name: str
     engagement_required: bool
-    payment_reported: bool = True
     valid_from: datetime.date | None = None
     valid_to: datetime.date | None = None
+
+
+# Words of libelleEtatCourantEJ meaning the engagement can no longer be invoiced. The list of its
+# values is not published (OCA filters on the code COMMANDE, qualification data shows A_TRAITER):
+# these are our reading of the French labels, accents and case aside.
+ENGAGEMENT_CLOSED_WORDS = ("CLOTUR", "SOLDE", "ANNUL", "SUPPRIM", "RESILI")
 
 
 @dataclass(frozen=True)
@@ -189,6 +195,11 @@ class Engagement:
     supplier_structure_id: str = ""
     service_code: str = ""
     amount_total: Decimal | None = None
+
+    @property
+    def closed(self) -> bool:
+        label = unicodedata.normalize("NFKD", self.state_label).encode("ascii", "ignore").decode().upper()
+        return any(word in label for word in ENGAGEMENT_CLOSED_WORDS)
 
 
 @dataclass(frozen=True)

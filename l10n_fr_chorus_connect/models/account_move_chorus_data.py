@@ -235,6 +235,7 @@ class AccountMove(models.Model):
         self._chorus_check_number_and_currency(problem)
         self._chorus_check_attachments(problem)
         self._chorus_check_flow_size(problem)
+        self._chorus_check_engagement(problem)
         self._chorus_check_facturx(problem)
         return [p for p in problems if p["blocking"] or include_warnings]
 

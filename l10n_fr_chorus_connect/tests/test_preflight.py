@@ -6,6 +6,11 @@ from unittest.mock import patch
 from odoo import Command
 from odoo.tests import tagged
 
+from ..chorus.sandbox.seed import (
+    ENGAGEMENT_MINISTRY,
+    ENGAGEMENT_MINISTRY_CLOSED,
+    ENGAGEMENT_MINISTRY_PENDING,
+)
 from .common import (
     SIRET_COMMUNE,
     SIRET_COMMUNITY,
@@ -118,7 +123,7 @@ class TestChorusPreflight(ChorusFacturxCommon):
             self._invoice(partner=self.buyers[SIRET_PUBLIC_BODY]),
             [("purchase_order_reference", "requires an engagement number")],
         )
-        self._assert_problems(self._invoice(partner=self.buyers[SIRET_PUBLIC_BODY], ref="EJ-2026-0001"), [])
+        self._assert_problems(self._invoice(partner=self.buyers[SIRET_PUBLIC_BODY], ref="EJ-2026-0002"), [])
 
     def test_service_and_engagement_required(self):
         buyer = self.buyers[SIRET_MINISTRY]
@@ -155,6 +160,39 @@ class TestChorusPreflight(ChorusFacturxCommon):
         self._assert_problems(
             self._invoice(partner=buyer, buyer_reference="SERV-PHARMA", ref="1300012345"), []
         )
+
+    def test_required_engagement_is_checked_against_chorus(self):
+        ministry = self.buyers[SIRET_MINISTRY]
+
+        def invoice(number, partner=ministry, service="MIN-SERV-01"):
+            return self._invoice(partner=partner, buyer_reference=service, ref=number)
+
+        self._assert_problems(invoice(ENGAGEMENT_MINISTRY), [])
+        self._assert_problems(invoice(ENGAGEMENT_MINISTRY_PENDING), [])
+        self._assert_problems(
+            invoice("EJ-2099-0404"),
+            [("purchase_order_reference", "is unknown to Chorus Pro for your structure")],
+        )
+        self._assert_problems(
+            invoice(ENGAGEMENT_MINISTRY_CLOSED), [("purchase_order_reference", "is closed in Chorus Pro")]
+        )
+        self._assert_problems(
+            invoice(ENGAGEMENT_MINISTRY, partner=self.buyers[SIRET_HOSPITAL], service="SERV-PHARMA"),
+            [("purchase_order_reference", "belongs to another structure")],
+        )
+
+    def test_engagement_check_without_chorus_is_a_warning_only(self):
+        self.inject_fault("engagementsJuridiques/v1/rechercher", "http_503", times=5)
+        invoice = self._invoice(
+            partner=self.buyers[SIRET_MINISTRY], buyer_reference="MIN-SERV-01", ref="EJ-2026-0503"
+        )
+        self._assert_problems(invoice, [])
+        [warning] = self._assert_problems(
+            invoice,
+            [("purchase_order_reference", "could not be checked with Chorus Pro")],
+            include_warnings=True,
+        )
+        self.assertFalse(warning["blocking"])
 
     def test_no_requirement(self):
         self._assert_problems(self._invoice(partner=self.buyers[SIRET_HIGH_SCHOOL]), [])
