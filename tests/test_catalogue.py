@@ -203,3 +203,9 @@ def test_selections_are_code_and_english_label():
     selection = dict(catalogue.invoice_selection())
     assert selection["MISE_EN_PAIEMENT"] == "Paid out"
     assert dict(catalogue.flow_selection())["IN_INTEGRE"] == "Integrated"
+
+
+def test_the_catalogue_says_which_statuses_ask_the_supplier_to_act_and_which_mean_paid():
+    assert catalogue.PAID_STATUSES == {"MISE_EN_PAIEMENT"}
+    assert {"SUSPENDUE", "A_RECYCLER", "REJETEE", "A_COMPLETER"} <= catalogue.SUPPLIER_ACTION_STATUSES
+    assert all(catalogue.invoice_status(code).next_step_en for code in catalogue.SUPPLIER_ACTION_STATUSES)

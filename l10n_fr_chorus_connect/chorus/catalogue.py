@@ -343,9 +343,12 @@ _INVOICE_STATUSES = _table(*_A1_STATUSES, *_CIRCUIT_STATUSES, *_WORKS_STATUSES)
 INVOICE_FINAL_STATUSES = frozenset(code for code, entry in _INVOICE_STATUSES.items() if entry.final)
 # MANDATEE ends the lifecycle only for buyers flagged statutMiseEnPaiementNestPasRemonte.
 FINAL_WHEN_PAYMENT_NOT_REPORTED = "MANDATEE"
+# Statuses asking the supplier to act: the invoice gets an activity with the next step.
 SUPPLIER_ACTION_STATUSES = frozenset(
     code for code, entry in _INVOICE_STATUSES.items() if entry.supplier_action
 )
+# Final and successful: the invoice is paid.
+PAID_STATUSES = frozenset(code for code, entry in _INVOICE_STATUSES.items() if entry.final and entry.success)
 
 
 def _unknown(code: str) -> Status:

@@ -242,7 +242,6 @@ def service_details(answer: dict) -> values.ServiceDetails:
         code=general.get("codeService") or "",
         name=general.get("nomService") or "",
         engagement_required=bool(parameters.get("numeroEngagement")),
-        payment_reported=bool(parameters.get("miseEnPaiement", True)),
         valid_from=parse_date(parameters.get("dateDebutValidite")),
         valid_to=parse_date(parameters.get("dateFinValidite")),
     )
