@@ -55,28 +55,32 @@ def parse_args():
     parser.add_argument("--moved", type=int, default=20)
     parser.add_argument("--deposits", type=int, default=200)
     parser.add_argument("--http-port", type=int, default=8271)
+    parser.add_argument("--data-dir", help="Odoo data directory of the database (filestore)")
     parser.add_argument("--skip-refresh", action="store_true")
     parser.add_argument("--skip-deposit", action="store_true")
     return parser.parse_args()
 
 
-def boot(database):
+def boot(database, data_dir=None):
     import odoo
     from odoo.tools import config
 
-    config.parse_config(["-d", database, f"--addons-path={ADDONS}", "--log-level=warn"])
+    extra = [f"--data-dir={data_dir}"] if data_dir else []
+    config.parse_config(["-d", database, f"--addons-path={ADDONS}", "--log-level=warn", *extra])
     from odoo.modules.registry import Registry
 
     return odoo, Registry(database)
 
 
-def start_http(database, port):
+def start_http(database, port, data_dir=None):
     """An Odoo server for wkhtmltopdf's asset requests (the report is rendered in this process)."""
+    extra = [f"--data-dir={data_dir}"] if data_dir else []
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
             "odoo",
+            *extra,
             "-d",
             database,
             f"--addons-path={ADDONS}",
@@ -363,12 +367,12 @@ def check_concurrent_clicks(registry, env, address, product, tax, sandbox, users
 
 def main():
     args = parse_args()
-    _odoo, registry = boot(args.database)
+    _odoo, registry = boot(args.database, args.data_dir)
     from odoo import SUPERUSER_ID, api
 
     from odoo.addons.l10n_fr_chorus_connect.chorus.sandbox import SandboxConfig, SandboxServer
 
-    server = start_http(args.database, args.http_port)
+    server = start_http(args.database, args.http_port, args.data_dir)
     report = {}
     try:
         wait_http(args.http_port)

@@ -551,7 +551,13 @@ class ChorusFlow(models.Model):
             self._reconcile(client)
             return
         if self.state in ("integrated", "partially_integrated"):
-            self._map_invoices(client, self.move_ids.filtered(lambda move: not move.chorus_invoice_id))
+            # Only its own invoices still unknown in Chorus Pro: a rejected one has left the flow already.
+            self._map_invoices(
+                client,
+                self.move_ids.filtered(
+                    lambda move: move.chorus_flow_id == self and not move.chorus_invoice_id
+                ),
+            )
             return
         if self.state != "deposited":
             return

@@ -187,6 +187,10 @@ class TestTracking(ChorusDepositCase):
         self.assertIn("SERV-ANCIEN", bad.chorus_rejection_reason)
         self.assertEqual(self.wallet().balance, balance - 1, "the rejected invoice's token came back")
         self.assertEqual(self.calls(SEARCH_ROUTE), 1, "one search maps the flow's invoices")
+        flow.write({"state_at": fields.Datetime.now() - OMITTED_WAIT, "next_poll_at": fields.Datetime.now()})
+        self.poll_flows()
+        self.assertEqual(self.wallet().balance, balance - 1, "the rejected invoice is not an omitted one")
+        self.assertFalse(flow.next_poll_at)
 
     def test_lifecycle_until_payment_with_one_search_per_run(self):
         self.sandbox_control.configure(step_delay=STEP)
