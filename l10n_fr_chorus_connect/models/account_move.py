@@ -397,65 +397,10 @@ class AccountMove(models.Model):
         if item and not self.chorus_invoice_id:
             self._chorus_set_issued(item)
         history = client.invoice_history(self.chorus_invoice_id)
-        self._chorus_apply_history(history)
+        self.env["chorus.invoice.status"]._apply_history(self, history)
         if item and item.status == self.chorus_status and item.status_at:
             # The search's timestamp (to the second) is what the next run compares with.
             self.chorus_status_at = item.status_at
-
-    def _chorus_apply_history(self, history):
-        self.ensure_one()
-        known = set(self.chorus_status_ids.mapped("entry_id"))
-        entries = sorted(
-            history.entries, key=lambda entry: (entry.at or fields.Datetime.now(), entry.entry_id)
-        )
-        new = [entry for entry in entries if entry.entry_id not in known]
-        if new:
-            self.env["chorus.invoice.status"].create(
-                [
-                    {
-                        "move_id": self.id,
-                        "entry_id": entry.entry_id,
-                        "code": entry.status,
-                        "date": entry.at,
-                        "comment": entry.comment or False,
-                        "author": entry.author or False,
-                    }
-                    for entry in new
-                ]
-            )
-        current = history.current_status or (entries[-1].status if entries else self.chorus_status)
-        latest = entries[-1] if entries else None
-        structure = self._chorus_buyer_structure()
-        # Recorded from the search already: its activity exists and its date (to the second) stays.
-        recorded = self.chorus_history_pending and current == self.chorus_status
-        values = {
-            "chorus_checked_at": fields.Datetime.now(),
-            "chorus_history_pending": False,
-            "chorus_status_final": catalogue.is_final(
-                current, payment_status_not_reported=bool(structure.payment_status_not_reported)
-            ),
-        }
-        changed = current and current != self.chorus_status
-        if current:
-            values["chorus_status"] = self._chorus_status_value(current)
-        if latest and not recorded:
-            values["chorus_status_at"] = latest.at
-        self.write(values)
-        for entry in new:
-            self._chorus_post_status(entry)
-        last = new[-1] if new and new[-1].status == current else None
-        if current in ACTIVITY_STATUSES and not recorded and (changed or last):
-            self._chorus_schedule_action(current, last.comment if last else "")
-
-    def _chorus_post_status(self, entry):
-        status = catalogue.invoice_status(entry.status)
-        body = Markup("%s <strong>%s</strong>") % (
-            self.env._("Chorus Pro status:"),
-            _status_label(self.env, status),
-        )
-        if entry.comment:
-            body += Markup("<br/>%s %s") % (self.env._("Buyer's comment:"), entry.comment)
-        self.message_post(body=body)
 
     def _chorus_schedule_action(self, code, comment):
         status = catalogue.invoice_status(code)

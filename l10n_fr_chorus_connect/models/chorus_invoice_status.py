@@ -12,6 +12,8 @@ history at once. Invoices at a final status are no longer followed.
 import datetime
 import logging
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
 from ..chorus import catalogue
@@ -63,6 +65,68 @@ class ChorusInvoiceStatus(models.Model):
             status = catalogue.invoice_status(line.code)
             line.label = _status_label(self.env, status)
             line.color = status.color
+
+    # ------------------------------------------------------------------
+    # History of one invoice
+    # ------------------------------------------------------------------
+    @api.model
+    def _apply_history(self, move, history):
+        """Record the entries of ``history`` (``consulter/historique``) ``move`` does not have yet,
+        its current status, and what the salesperson must do."""
+        move.ensure_one()
+        known = set(move.chorus_status_ids.mapped("entry_id"))
+        entries = sorted(
+            history.entries, key=lambda entry: (entry.at or fields.Datetime.now(), entry.entry_id)
+        )
+        new = [entry for entry in entries if entry.entry_id not in known]
+        if new:
+            self.create(
+                [
+                    {
+                        "move_id": move.id,
+                        "entry_id": entry.entry_id,
+                        "code": entry.status,
+                        "date": entry.at,
+                        "comment": entry.comment or False,
+                        "author": entry.author or False,
+                    }
+                    for entry in new
+                ]
+            )
+        current = history.current_status or (entries[-1].status if entries else move.chorus_status)
+        latest = entries[-1] if entries else None
+        structure = move._chorus_buyer_structure()
+        # Recorded from the search already: its activity exists and its date (to the second) stays.
+        recorded = move.chorus_history_pending and current == move.chorus_status
+        values = {
+            "chorus_checked_at": fields.Datetime.now(),
+            "chorus_history_pending": False,
+            "chorus_status_final": catalogue.is_final(
+                current, payment_status_not_reported=bool(structure.payment_status_not_reported)
+            ),
+        }
+        changed = current and current != move.chorus_status
+        if current:
+            values["chorus_status"] = move._chorus_status_value(current)
+        if latest and not recorded:
+            values["chorus_status_at"] = latest.at
+        move.write(values)
+        for entry in new:
+            self._post_status(move, entry)
+        last = new[-1] if new and new[-1].status == current else None
+        if current in catalogue.SUPPLIER_ACTION_STATUSES and not recorded and (changed or last):
+            move._chorus_schedule_action(current, last.comment if last else "")
+
+    @api.model
+    def _post_status(self, move, entry):
+        status = catalogue.invoice_status(entry.status)
+        body = Markup("%s <strong>%s</strong>") % (
+            self.env._("Chorus Pro status:"),
+            _status_label(self.env, status),
+        )
+        if entry.comment:
+            body += Markup("<br/>%s %s") % (self.env._("Buyer's comment:"), entry.comment)
+        move.message_post(body=body)
 
     # ------------------------------------------------------------------
     # Cron
