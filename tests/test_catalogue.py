@@ -206,6 +206,27 @@ def test_selections_are_code_and_english_label():
 
 
 def test_the_catalogue_says_which_statuses_ask_the_supplier_to_act_and_which_mean_paid():
-    assert catalogue.PAID_STATUSES == {"MISE_EN_PAIEMENT"}
+    assert {"MISE_EN_PAIEMENT"} == catalogue.PAID_STATUSES
     assert {"SUSPENDUE", "A_RECYCLER", "REJETEE", "A_COMPLETER"} <= catalogue.SUPPLIER_ACTION_STATUSES
     assert all(catalogue.invoice_status(code).next_step_en for code in catalogue.SUPPLIER_ACTION_STATUSES)
+
+
+def test_odoo_translates_every_label_and_next_step_through_the_po_with_the_catalogue_french():
+    """Odoo shows catalogue texts through its .po only; the French there is the catalogue's (the CLI's)."""
+    import polib
+
+    po = polib.pofile(str(Path(catalogue.__file__).parent.parent / "i18n" / "fr.po"))
+    french = {entry.msgid: entry for entry in po}
+    states = [
+        *catalogue.flow_states(),
+        *(catalogue.invoice_status(c) for c, _ in catalogue.invoice_selection()),
+    ]
+    for status in states:
+        for english, expected in (
+            (status.label_en, status.label_fr),
+            (status.next_step_en, status.next_step_fr),
+        ):
+            if english:
+                entry = french[english]
+                assert entry.msgstr == expected, english
+                assert "odoo-python" in entry.comment, english

@@ -156,11 +156,11 @@ class ChorusFlow(models.Model):
     _poll_idx = models.Index("(next_poll_at) WHERE next_poll_at IS NOT NULL")
 
     @api.depends("chorus_state")
+    @api.depends_context("lang")
     def _compute_chorus_state_label(self):
-        french = (self.env.lang or "").startswith("fr")
         for flow in self:
             status = catalogue.flow_state(flow.chorus_state) if flow.chorus_state else None
-            flow.chorus_state_label = (status.label_fr if french else status.label_en) if status else False
+            flow.chorus_state_label = _status_label(self.env, status) if status else False
 
     @api.depends("move_ids")
     def _compute_move_count(self):

@@ -234,8 +234,9 @@ class ChorusInvoiceStatus(models.Model):
 
 
 def _status_label(env, status):
-    return status.label_fr if (env.lang or "").startswith("fr") else status.label_en
+    """The status's label in the user's language: the catalogue's English, translated by the .po."""
+    return env._(status.label_en) if status.known else status.label_en
 
 
 def _next_step(env, status):
-    return status.next_step_fr if (env.lang or "").startswith("fr") else status.next_step_en
+    return env._(status.next_step_en) if status.next_step_en else ""
