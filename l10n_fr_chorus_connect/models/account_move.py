@@ -2,6 +2,7 @@
 """Chorus Pro on the invoice: the panel (what is missing, deposit, tracker) and the lifecycle it shows."""
 
 import logging
+from collections import defaultdict
 
 from markupsafe import Markup
 
@@ -371,25 +372,35 @@ class AccountMove(models.Model):
         status_at = item.status_at and item.status_at.replace(microsecond=0)
         return bool(status_at and (not self.chorus_status_at or status_at > self.chorus_status_at))
 
-    def _chorus_record_current(self, item):
-        """The current status and date the changed-since search answers (``rechercher/fournisseur``
-        item), recorded at once; the history that led there is read later."""
-        self.ensure_one()
-        structure = self._chorus_buyer_structure()
-        self.write(
-            {
-                "chorus_invoice_id": item.chorus_id or self.chorus_invoice_id,
-                "chorus_status": self._chorus_status_value(item.status),
-                "chorus_status_at": item.status_at,
-                "chorus_checked_at": fields.Datetime.now(),
-                "chorus_status_final": catalogue.is_final(
-                    item.status, payment_status_not_reported=bool(structure.payment_status_not_reported)
-                ),
-                "chorus_history_pending": True,
-            }
-        )
-        if item.status in ACTIVITY_STATUSES:
-            self._chorus_schedule_action(item.status, item.status_comment)
+    def _chorus_record_current(self, items):
+        """The current status and date the changed-since search answers, recorded at once for these
+        invoices (``items``: move id -> ``rechercher/fournisseur`` item); their histories are read
+        later. Invoices at the same status and date are written together: a batch paid at once is
+        a handful of writes, not one per invoice."""
+        not_reported = {}
+        groups = defaultdict(list)
+        for move in self:
+            item = items[move.id]
+            siret = move._chorus_recipient_siret()
+            if siret not in not_reported:
+                not_reported[siret] = bool(move._chorus_buyer_structure().payment_status_not_reported)
+            final = catalogue.is_final(item.status, payment_status_not_reported=not_reported[siret])
+            groups[(item.status, item.status_at, final)].append(move.id)
+            if item.chorus_id and item.chorus_id != move.chorus_invoice_id:
+                move.chorus_invoice_id = item.chorus_id
+        now = fields.Datetime.now()
+        for (status, status_at, final), move_ids in groups.items():
+            self.browse(move_ids).write(
+                {
+                    "chorus_status": self._chorus_status_value(status),
+                    "chorus_status_at": status_at,
+                    "chorus_checked_at": now,
+                    "chorus_status_final": final,
+                    "chorus_history_pending": True,
+                }
+            )
+        for move in self.filtered(lambda move: items[move.id].status in ACTIVITY_STATUSES):
+            move._chorus_schedule_action(items[move.id].status, items[move.id].status_comment)
 
     def _chorus_refresh_lifecycle(self, client, item=None):
         """Read the history of this invoice and record what is new."""

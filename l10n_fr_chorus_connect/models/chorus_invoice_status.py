@@ -35,7 +35,7 @@ SEARCH_PAGE_SIZE = 1000
 # invoices moved; the rest is read by the next runs, triggered HISTORY_RETRY_DELAY later.
 HISTORY_BUDGET = 30
 HISTORY_RETRY_DELAY = datetime.timedelta(minutes=5)
-RECORD_BATCH = 200
+RECORD_BATCH = 500
 TRACK_CRON = "l10n_fr_chorus_connect.ir_cron_chorus_track_lifecycles"
 
 
@@ -196,8 +196,7 @@ class ChorusInvoiceStatus(models.Model):
         cron._commit_progress(remaining=len(moved))
         for start in range(0, len(moved), RECORD_BATCH):
             batch = dict(moved[start : start + RECORD_BATCH])
-            for move in moves_model.browse(list(batch)).try_lock_for_update():
-                move._chorus_record_current(batch[move.id])
+            moves_model.browse(list(batch)).try_lock_for_update()._chorus_record_current(batch)
             if not cron._commit_progress(len(batch)):
                 return False
         params.set_param(LAST_RUN_PARAM % company.id, fields.Datetime.to_string(started))
