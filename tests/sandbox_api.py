@@ -103,7 +103,11 @@ class ChorusSession:
         return self.call("factures/v1/rechercher/fournisseur", body)
 
     def invoices(self, **body) -> list[dict]:
-        return self.search(**body)["listeFactures"]
+        """The invoices found; Chorus's "no result" answer (codeRetour 20000) is an empty list."""
+        answer = self.search(**body)
+        if answer["codeRetour"] == 20000:
+            return []
+        return answer["listeFactures"]
 
     def history(self, chorus_id: int, **body) -> dict:
         return self.call("factures/v1/consulter/historique", {"idFacture": chorus_id, **body})

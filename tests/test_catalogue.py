@@ -1,12 +1,13 @@
 """The catalogue knows every code of the reference (§3, §4.1, §4.2) and what it means for the supplier."""
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
 from chorus import catalogue
 
-# Reference §3, in the order of the table.
+# Reference §3 and its errata (IN_A_RELANCER, IN_ERREUR_INTERNE), in the order of the table.
 FLOW_STATES = [
     "IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP",
     "IN_RECU",
@@ -18,6 +19,8 @@ FLOW_STATES = [
     "QP_RECEVABLE_AVEC_ERREUR",
     "QP_IRRECEVABLE",
     "IN_INCIDENTE",
+    "IN_A_RELANCER",
+    "IN_ERREUR_INTERNE",
     "IN_REJETE",
     "IN_INTEGRE",
     "IN_INTEGRE_PARTIEL",
@@ -122,11 +125,33 @@ def test_catalogue_has_nothing_outside_the_reference():
     )
 
 
-def test_flow_finals_are_integrated_partial_and_rejected():
-    assert {"IN_INTEGRE", "IN_INTEGRE_PARTIEL", "IN_REJETE"} == catalogue.FLOW_FINAL_STATES
-    assert catalogue.flow_state("IN_INTEGRE").success
-    assert catalogue.flow_state("IN_REJETE").failure
+def test_every_flow_state_has_one_outcome():
+    outcomes = {state.code: state.outcome for state in catalogue.flow_states()}
+    assert {code for code, outcome in outcomes.items() if outcome == catalogue.SUCCESS} == {
+        "IN_INTEGRE",
+        "IN_INTEGRE_PARTIEL",
+    }
+    assert {code for code, outcome in outcomes.items() if outcome == catalogue.FAILURE} == {
+        "IN_REJETE",
+        "IN_INCIDENTE",
+        "QP_IRRECEVABLE",
+        "QP_RECEVABLE_AVEC_ERREUR",
+        "IN_A_RELANCER",
+        "IN_ERREUR_INTERNE",
+    }
+    assert outcomes["IN_EN_ATTENTE_RETRAITEMENT_CPP"] == catalogue.RETRIED
+    assert {
+        code for code, outcome in outcomes.items() if outcome in (catalogue.SUCCESS, catalogue.FAILURE)
+    } == catalogue.FLOW_FINAL_STATES
+    assert all(
+        catalogue.flow_state(code).next_step_en for code, o in outcomes.items() if o == catalogue.FAILURE
+    )
     assert not catalogue.flow_state("IN_RECU").final
+
+
+def test_the_readme_carries_the_flow_decision_table():
+    usage = (Path(catalogue.__file__).parent.parent / "readme" / "USAGE.rst").read_text(encoding="utf-8")
+    assert catalogue.flow_decision_table() in usage
 
 
 def test_invoice_finals_are_paid_rejected_abandoned_deleted():
@@ -178,3 +203,30 @@ def test_selections_are_code_and_english_label():
     selection = dict(catalogue.invoice_selection())
     assert selection["MISE_EN_PAIEMENT"] == "Paid out"
     assert dict(catalogue.flow_selection())["IN_INTEGRE"] == "Integrated"
+
+
+def test_the_catalogue_says_which_statuses_ask_the_supplier_to_act_and_which_mean_paid():
+    assert {"MISE_EN_PAIEMENT"} == catalogue.PAID_STATUSES
+    assert {"SUSPENDUE", "A_RECYCLER", "REJETEE", "A_COMPLETER"} <= catalogue.SUPPLIER_ACTION_STATUSES
+    assert all(catalogue.invoice_status(code).next_step_en for code in catalogue.SUPPLIER_ACTION_STATUSES)
+
+
+def test_odoo_translates_every_label_and_next_step_through_the_po_with_the_catalogue_french():
+    """Odoo shows catalogue texts through its .po only; the French there is the catalogue's (the CLI's)."""
+    import polib
+
+    po = polib.pofile(str(Path(catalogue.__file__).parent.parent / "i18n" / "fr.po"))
+    french = {entry.msgid: entry for entry in po}
+    states = [
+        *catalogue.flow_states(),
+        *(catalogue.invoice_status(c) for c, _ in catalogue.invoice_selection()),
+    ]
+    for status in states:
+        for english, expected in (
+            (status.label_en, status.label_fr),
+            (status.next_step_en, status.next_step_fr),
+        ):
+            if english:
+                entry = french[english]
+                assert entry.msgstr == expected, english
+                assert "odoo-python" in entry.comment, english

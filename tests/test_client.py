@@ -25,6 +25,7 @@ from chorus.errors import (
     ServerError,
     TransportError,
 )
+from chorus.sandbox import seed
 
 SAMPLE = Path(__file__).resolve().parent.parent / "l10n_fr_chorus_connect/chorus/samples/facture-demo.pdf"
 SUPPLIER_SIRET = "73282932000074"
@@ -196,7 +197,7 @@ def test_supplier_structures_include_the_demo_supplier(client):
 def test_bank_accounts_of_the_supplier(client):
     accounts = client.bank_accounts(supplier_id(client))
     assert accounts and accounts[0].bank_account_id > 0
-    assert accounts[0].iban.startswith("FR76") and accounts[0].name
+    assert accounts[0].name == seed.SUPPLIER_BANK_ACCOUNT_NAME
 
 
 def test_supplier_structure_details_give_the_password_expiry(client):
@@ -537,7 +538,7 @@ def test_debug_log_elides_the_file_and_never_shows_secrets(client, caplog):
     for secret in (
         "sandbox-client-secret",
         "sandbox-password",
-        client._token,
+        client._valid_token(),
         base64.b64encode(b"TECH_1_SANDBOX@cpro.fr:sandbox-password").decode(),
     ):
         assert secret not in text
@@ -628,3 +629,20 @@ def test_flow_report_accepts_a_lone_error_object():
     )
     assert report.invoice_errors == (values.InvoiceError("F1", "1", "2", "KO"),)
     assert report.message == ""
+
+
+def test_structure_details_without_password_expiry(client, sandbox):
+    inject(sandbox, "structures/v1/consulter", "no_password_expiry")
+    details = client.structure_details(supplier_id(client))
+    assert details.password_expiry is None
+
+
+def test_a_file_over_the_deposit_limit_is_refused_before_sending(client):
+    from chorus.errors import FileTooLargeError
+    from chorus.values import FLOW_FILE_MAX_BYTES
+
+    with pytest.raises(FileTooLargeError) as caught:
+        client.deposit_flow(b"%PDF" + b"0" * FLOW_FILE_MAX_BYTES, "big.pdf")
+    assert caught.value.limit == FLOW_FILE_MAX_BYTES
+    assert "10 MB" in caught.value.message
+    assert client.calls["factures/v1/deposer/flux"] == 0

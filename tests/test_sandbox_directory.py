@@ -38,7 +38,7 @@ def test_inactive_structure_is_found_as_inactive(sandbox_session):
 
 def test_unknown_siret_finds_nothing(sandbox_session):
     answer = find(sandbox_session, "12345678200010")
-    assert (answer["codeRetour"], answer["listeStructures"]) == (0, [])
+    assert answer["codeRetour"] == 20000 and "TRA_MSG_00.015" in answer["libelle"]
 
 
 def test_private_structures_follow_restreindre(sandbox_session):
@@ -94,7 +94,9 @@ def test_own_structure_shows_password_expiry(sandbox_session):
 
 def test_consult_unknown_structure_or_without_id(sandbox_session):
     assert sandbox_session.call("structures/v1/consulter", {"idStructureCPP": 1})["codeRetour"] != 0
-    assert sandbox_session.call("structures/v1/consulter", {"idStructure": 25783752})["codeRetour"] != 0
+    refused = sandbox_session.post("structures/v1/consulter", {"idStructure": 25783752})
+    assert refused.status_code == 400, "idStructure is not a key of structures/v1/consulter"
+    assert "idStructure" in refused.json()["libelle"]
 
 
 def test_ministry_services_span_several_pages(sandbox_session):
@@ -115,8 +117,12 @@ def test_ministry_services_span_several_pages(sandbox_session):
     assert "FACTURES_PUBLIQUES" in codes
     big = sandbox_session.call(
         "structures/v1/rechercher/services",
-        {"idStructure": ministry, "parametresRechercherServicesStructure": {"nbResultatsParPage": 100}},
+        {
+            "idStructure": ministry,
+            "parametresRechercherServicesStructure": {"nbResultatsParPage": 100, "pageResultatDemandee": 3},
+        },
     )
+    assert big["parametresRetour"]["nbResultatsParPage"] == 10, "capped like the answer OCA recorded"
     inactive = [s["codeService"] for s in big["listeServices"] if not s["estActif"]]
     assert inactive == ["MIN-ANCIEN-01", "MIN-ANCIEN-02"]
     assert set(big["listeServices"][0]) >= {
@@ -151,14 +157,21 @@ def test_engagement_search(sandbox_session):
     }
     [found] = sandbox_session.call("engagementsJuridiques/v1/rechercher", body)["listeEngagementJuridique"]
     assert found["numeroEngagementJuridique"] == "EJ-2026-0001"
-    assert found["etatCourantEngagementJuridique"] == "COMMANDE"
+    assert found["libelleEtatCourantEJ"] == "Commandé"
+    assert found["structureReceptrice"] == str(seed.SUPPLIER_STRUCTURE_ID)
     body["numeroEngagementJuridique"] = "EJ-NOPE"
-    assert sandbox_session.call("engagementsJuridiques/v1/rechercher", body)["listeEngagementJuridique"] == []
+    assert sandbox_session.call("engagementsJuridiques/v1/rechercher", body)["codeRetour"] == 20000
     body["numeroEngagementJuridique"] = ""
     assert (
         len(sandbox_session.call("engagementsJuridiques/v1/rechercher", body)["listeEngagementJuridique"])
         == 3
     )
+    del body["etatCourantEngagementJuridique"]
+    body["parametresRecherche"] = {"nbResultatsParPage": 2, "pageResultatDemandee": 3}
+    answer = sandbox_session.call("engagementsJuridiques/v1/rechercher", body)
+    assert answer["parametresRetour"]["total"] == 5 and len(answer["listeEngagementJuridique"]) == 1
+    body["parametres"] = {"nbResultatsParPage": 2}
+    assert sandbox_session.post("engagementsJuridiques/v1/rechercher", body).status_code == 400
 
 
 def test_supplier_structures_and_bank_accounts(sandbox_session):
@@ -166,13 +179,16 @@ def test_supplier_structures_and_bank_accounts(sandbox_session):
     assert own == {
         "idStructureCPP": seed.SUPPLIER_STRUCTURE_ID,
         "identifiant": seed.SUPPLIER_SIRET,
-        "typeIdentifiant": "SIRET",
         "designationStructure": seed.SUPPLIER_NAME,
     }
+    refused = sandbox_session.post(
+        "transverses/v1/recuperer/structures/actives/fournisseur", {"parametres": {"nbResultatsParPage": 10}}
+    )
+    assert refused.status_code == 400 and refused.json()["codeRetour"] == 400
     [bank] = sandbox_session.call(
         "transverses/v1/recuperer/coordbanc/valides", {"idStructure": own["idStructureCPP"]}
     )["listeCoordonneeBancaire"]
     assert bank["idCoordonneeBancaire"] == seed.SUPPLIER_BANK_ACCOUNT_ID
-    assert bank["iban"] == seed.SUPPLIER_IBAN
+    assert set(bank) == {"idCoordonneeBancaire", "nomCoordonneeBancaire"}, "no IBAN from Chorus"
     other = sandbox_session.call("transverses/v1/recuperer/coordbanc/valides", {"idStructure": 25783752})
     assert other["listeCoordonneeBancaire"] == []

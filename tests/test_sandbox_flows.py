@@ -168,3 +168,34 @@ def test_flows_of_another_account_are_invisible(sandbox, sandbox_session):
     flow = sandbox_session.deposit(samples.build_facturx_pdf(number="MINE-1"))
     assert sandbox_session.report(flow)["codeRetour"] == 0
     assert sandbox_session.call("transverses/v1/consulterCRDetaille", {})["codeRetour"] != 0
+
+
+@pytest.mark.parametrize(
+    "state",
+    ["IN_INCIDENTE", "QP_IRRECEVABLE", "QP_RECEVABLE_AVEC_ERREUR", "IN_A_RELANCER", "IN_ERREUR_INTERNE"],
+)
+def test_a_flow_scenario_ends_the_flow_in_that_state(sandbox, sandbox_session, state):
+    sandbox.control.scenario("FAC-END", state)
+    flow = sandbox_session.deposit(samples.build_facturx_pdf(number="FAC-END"))
+    sandbox.control.advance(2)
+    report = sandbox_session.report(flow)
+    assert report["etatCourantDepotFlux"] == state
+    assert report["listeErreurTechnique"][0]["libelleErreur"]
+    assert sandbox_session.invoices(numeroFluxDepot=flow) == [], "nothing integrated"
+
+
+def test_an_omitted_rejection_integrates_the_flow_without_the_invoice(sandbox, sandbox_session):
+    sandbox.control.scenario("FAC-OMIT", "omitted_rejection")
+    flow = sandbox_session.deposit(samples.build_facturx_pdf(number="FAC-OMIT"))
+    sandbox.control.advance(2)
+    report = sandbox_session.report(flow)
+    assert report["etatCourantDepotFlux"] == "IN_INTEGRE"
+    assert "listeErreurDP" not in report
+    assert sandbox_session.invoices(numeroFacture="FAC-OMIT") == []
+
+
+def test_a_file_over_the_deposit_limit_is_refused(sandbox_session):
+    from chorus.values import FLOW_FILE_MAX_BYTES
+
+    answer = sandbox_session.deposit_answer(b"%PDF" + b"0" * FLOW_FILE_MAX_BYTES, "big.pdf")
+    assert (answer["codeRetour"], answer["libelle"]) == (20001, "GDP_MSG_11.022")

@@ -24,8 +24,9 @@ def deposit_one(sandbox, sandbox_session):
 
 
 def statuses(sandbox_session, chorus_id):
+    """Oldest first, although Chorus answers newest first by default."""
     history = sandbox_session.history(chorus_id)
-    return [entry["histoStatutCode"] for entry in history["historiquesDesStatuts"]["histoStatut"]]
+    return [entry["histoStatutCode"] for entry in history["historiquesDesStatuts"]["histoStatut"]][::-1]
 
 
 def walk(sandbox, sandbox_session, chorus_id, steps):
@@ -51,11 +52,11 @@ def test_normal_lifecycle_walks_to_payment_one_step_per_delay(sandbox, sandbox_s
     assert history["numeroFacture"] == "FAC-LIFE"
     entries = history["historiquesDesStatuts"]["histoStatut"]
     assert [entry["histoStatutCode"] for entry in entries] == [
-        "DEPOSEE",
-        "MISE_A_DISPOSITION",
-        "MANDATEE",
         "MISE_EN_PAIEMENT",
-    ]
+        "MANDATEE",
+        "MISE_A_DISPOSITION",
+        "DEPOSEE",
+    ], "newest first, the real default"
     assert all(
         re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", entry["histoStatutDatePassage"]) for entry in entries
     )
@@ -81,7 +82,7 @@ def test_buyer_scenarios_end_with_a_comment(sandbox, sandbox_session, deposit_on
     chorus_id = deposit_one(number=f"FAC-{scenario}", scenario=scenario)
     sandbox.control.advance(60)
     assert statuses(sandbox_session, chorus_id) == ["DEPOSEE", "MISE_A_DISPOSITION", final]
-    last = sandbox_session.history(chorus_id)["historiquesDesStatuts"]["histoStatut"][-1]
+    last = sandbox_session.history(chorus_id)["historiquesDesStatuts"]["histoStatut"][0]
     assert comment in last["histoStatutCommentaire"]
     [listed] = sandbox_session.invoices(numeroFacture=f"FAC-{scenario}")
     assert listed["statut"] == final
@@ -120,7 +121,7 @@ def test_buyer_acts_at_once_and_stops_the_automatic_walk(sandbox, sandbox_sessio
     assert answer["status"] == "SUSPENDUE"
     history = sandbox_session.history(chorus_id)
     assert history["statutCourantCode"] == "SUSPENDUE"
-    assert history["historiquesDesStatuts"]["histoStatut"][-1]["histoStatutCommentaire"] == (
+    assert history["historiquesDesStatuts"]["histoStatut"][0]["histoStatutCommentaire"] == (
         "Merci de joindre le PV de reception."
     )
     sandbox.control.advance(60)
@@ -164,13 +165,13 @@ def test_history_is_paginated(sandbox, sandbox_session, deposit_one):
             "nbResultatsParPageListeHistoStatut": 3,
         },
     )["historiquesDesStatuts"]
-    assert [entry["histoStatutCode"] for entry in page["histoStatut"]] == ["MISE_EN_PAIEMENT"]
+    assert [entry["histoStatutCode"] for entry in page["histoStatut"]] == ["DEPOSEE"]
     assert (page["pageCouranteHistoStatut"], page["pagesHistoStatut"]) == (2, 2)
     assert (page["nbResultatsParPageHistoStatut"], page["totalHistoStatut"]) == (3, 4)
-    newest_first = sandbox_session.history(
-        chorus_id, paramRechercheHistoStatuts={"triSensListeHistoStatut": "Descendant"}
+    oldest_first = sandbox_session.history(
+        chorus_id, paramRechercheHistoStatuts={"triSensListeHistoStatut": "Ascendant"}
     )
-    assert newest_first["historiquesDesStatuts"]["histoStatut"][0]["histoStatutCode"] == "MISE_EN_PAIEMENT"
+    assert oldest_first["historiquesDesStatuts"]["histoStatut"][0]["histoStatutCode"] == "DEPOSEE"
 
 
 def test_step_delay_is_configurable(sandbox, sandbox_session, deposit_one):

@@ -66,10 +66,24 @@ def test_page_beyond_the_last_is_empty(sandbox_session, batch_of_25):
     assert answer["parametresRetour"]["pages"] == 3
 
 
-def test_empty_search_is_code_zero_and_empty_list(sandbox_session):
+def test_empty_search_is_the_no_result_answer(sandbox_session):
     answer = sandbox_session.search(numeroFacture="NOPE")
-    assert answer["codeRetour"] == 0
-    assert answer["listeFactures"] == []
+    assert answer == {
+        "codeRetour": 20000,
+        "libelle": "TRA_MSG_00.015 - La recherche n'a retourne aucun resultat.",
+    }
+
+
+def test_empty_search_can_be_an_empty_list():
+    from sandbox_api import ChorusSession
+
+    from chorus.sandbox import SandboxConfig, SandboxServer
+
+    with SandboxServer(SandboxConfig(empty_search="empty_list")) as server:
+        session = ChorusSession(server.url)
+        answer = session.search(numeroFacture="NOPE")
+        session.close()
+    assert (answer["codeRetour"], answer["listeFactures"]) == (0, [])
     assert answer["parametresRetour"] == {"pageCourante": 1, "pages": 0, "nbResultatsParPage": 10, "total": 0}
 
 
@@ -140,7 +154,9 @@ def test_filter_changed_since(sandbox, sandbox_session):
     assert changed[0]["statut"] == "MISE_EN_PAIEMENT"
     assert len(sandbox_session.invoices(periodeDateHeureEtatCourantAu=mark)) == 1
     day = mark[:10]
-    assert len(sandbox_session.invoices(periodeDateHeureEtatCourantDu=day)) >= 1
+    body = {"periodeDateHeureEtatCourantDu": day}
+    refused = sandbox_session.post("factures/v1/rechercher/fournisseur", body)
+    assert refused.status_code == 400, "a date-time filter takes a date-time (Swagger), not a date"
 
 
 def test_filter_deposit_period(sandbox, sandbox_session):

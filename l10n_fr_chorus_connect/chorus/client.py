@@ -16,17 +16,19 @@ import collections
 import datetime
 import email.utils
 import logging
+import threading
 import time
 
 import requests
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
-from . import parsing
+from . import contract, parsing
 from .errors import (
     AccessDeniedError,
     AuthenticationError,
     BusinessError,
     ConnectionFailedError,
+    FileTooLargeError,
     MalformedAnswerError,
     NotFoundError,
     RateLimitedError,
@@ -34,7 +36,7 @@ from .errors import (
     ServerError,
     TransportError,
 )
-from .values import SYNTAX_FACTURX
+from .values import FLOW_ARCHIVE_MAX_BYTES, FLOW_FILE_MAX_BYTES, SYNTAX_FACTURX
 
 _logger = logging.getLogger(__name__)
 
@@ -56,9 +58,20 @@ SANDBOX_CREDENTIALS = {
 
 TOKEN_ROUTE = "token"
 TOKEN_RENEWAL_MARGIN = 60  # seconds before expiry
-SUCCESS_LABEL = "TRA_MSG_00.000"
-NOT_FOUND_CODES = {20000}
-NOT_FOUND_LABELS = ("POQ_MSG_01.003", "Flux introuvable")
+# PISTE is reported to answer invalid_client / 401 to some bursts of valid calls (issue 8): the token
+# is asked this many times, waiting TOKEN_BACKOFF seconds between attempts, before the credentials
+# are reported wrong.
+TOKEN_ATTEMPTS = 3
+TOKEN_BACKOFF = (1.0, 3.0)
+
+# Tokens shared by every client of this process: (token URL, client id, clock) -> (token, renew at).
+# A batch building one client per invoice then makes one token call, not one per invoice.
+_TOKENS: dict = {}
+_TOKENS_LOCK = threading.Lock()
+NOT_FOUND_CODES = {contract.NO_RESULT_CODE}
+NOT_FOUND_LABELS = (contract.NO_RESULT_LABEL, "POQ_MSG_01.003", "Flux introuvable")
+# Bounds a walk through pages whatever the server announces (1,000 pages of 1,000 = a million items).
+MAX_PAGES = 1000
 ELIDED_KEYS = {"fichierFlux", "fichierCR", "access_token", "client_secret"}
 
 
@@ -78,6 +91,7 @@ class ChorusClient:
         page_size=100,
         session=None,
         clock=time.monotonic,
+        sleep=time.sleep,
     ):
         self.api_url = api_url.rstrip("/")
         self.token_url = token_url
@@ -89,9 +103,8 @@ class ChorusClient:
         self.page_size = page_size
         self.session = session or requests.Session()
         self.clock = clock
+        self.sleep = sleep
         self.calls = collections.Counter()
-        self._token = None
-        self._token_renew_at = 0.0
 
     def __repr__(self):
         return f"<ChorusClient {self.api_url} client_id={self.client_id!r} login={self.login!r}>"
@@ -113,6 +126,10 @@ class ChorusClient:
 
     # ------------------------------------------------------------------ token
 
+    @property
+    def _token_key(self):
+        return (self.token_url, self.client_id, self.clock)
+
     def fetch_token(self) -> str:
         """Ask PISTE for a new access token, whatever the cache holds."""
         form = {
@@ -121,9 +138,14 @@ class ChorusClient:
             "client_secret": self._client_secret,
             "scope": "openid",
         }
-        self._token = None
-        response = self._send("POST", self.token_url, TOKEN_ROUTE, data=form)
-        if response.status_code in (400, 401):
+        self._forget_token()
+        for attempt in range(TOKEN_ATTEMPTS):
+            response = self._send("POST", self.token_url, TOKEN_ROUTE, data=form)
+            if response.status_code not in (400, 401):
+                break
+            if attempt + 1 < TOKEN_ATTEMPTS:
+                self.sleep(TOKEN_BACKOFF[min(attempt, len(TOKEN_BACKOFF) - 1)])
+        else:
             answer = _json_or_empty(response)
             error = answer.get("error") or f"HTTP {response.status_code}"
             description = answer.get("error_description") or ""
@@ -138,14 +160,23 @@ class ChorusClient:
         if not token:
             raise MalformedAnswerError("PISTE token answer without access_token", endpoint=TOKEN_ROUTE)
         lifetime = parsing.as_int(answer.get("expires_in"), 3600)
-        self._token = token
-        self._token_renew_at = self.clock() + lifetime - TOKEN_RENEWAL_MARGIN
+        with _TOKENS_LOCK:
+            _TOKENS[self._token_key] = (token, self.clock() + lifetime - TOKEN_RENEWAL_MARGIN)
         return token
 
     def _valid_token(self) -> str:
-        if self._token is None or self.clock() >= self._token_renew_at:
+        with _TOKENS_LOCK:
+            token, renew_at = _TOKENS.get(self._token_key, (None, 0.0))
+        if token is None or self.clock() >= renew_at:
             return self.fetch_token()
-        return self._token
+        return token
+
+    def _forget_token(self, token=None) -> None:
+        """Drop the cached token (only if it is still ``token``, when given)."""
+        with _TOKENS_LOCK:
+            cached = _TOKENS.get(self._token_key)
+            if cached and (token is None or cached[0] == token):
+                del _TOKENS[self._token_key]
 
     # -------------------------------------------------------------- transport
 
@@ -153,8 +184,9 @@ class ChorusClient:
         """One Chorus call: bearer + cpro-account, one token refetch and retry on 401."""
         url = f"{self.api_url}/cpro/{path}"
         for attempt in (1, 2):
+            token = self._valid_token()
             headers = {
-                "Authorization": f"Bearer {self._valid_token()}",
+                "Authorization": f"Bearer {token}",
                 "cpro-account": self._account,
                 "Content-Type": "application/json;charset=utf-8",
                 "Accept": "application/json;charset=utf-8",
@@ -164,7 +196,7 @@ class ChorusClient:
             body = None if method == "GET" else payload if payload is not None else {}
             response = self._send(method, url, path, json=body, headers=headers, deposit=deposit)
             if response.status_code == 401 and attempt == 1:
-                self._token = None
+                self._forget_token(token)
                 continue
             return self._read(response, path, deposit=deposit)
 
@@ -245,35 +277,67 @@ class ChorusClient:
             raise _business_error(answer, code, route, status)
         return answer
 
-    def _paged(self, path, payload, page_params, extract) -> list:
-        """Call ``path`` page after page until the last one the server announces."""
-        items, page = [], 1
+    def _paged(self, path, payload, page_params, extract, key) -> list:
+        """Call ``path`` page after page; each item once, whatever the server does with paging.
+
+        A server may cap or ignore the page size asked, or answer the same page twice: items are
+        kept once by ``key``. The walk goes to the last page announced, further only while pages
+        bring new items short of the announced total, and never beyond :data:`MAX_PAGES`.
+        """
+        items, seen, page = [], set(), 1
         while True:
             answer = self._request(path, {**payload, **page_params(page)})
-            chunk, pages = extract(answer)
-            items.extend(chunk)
-            if page >= pages or not chunk:
+            chunk, pages, total = extract(answer)
+            fresh = [item for item in chunk if key(item) not in seen]
+            seen.update(key(item) for item in fresh)
+            items.extend(fresh)
+            short = fresh and total is not None and len(items) < total
+            if page >= MAX_PAGES or (page >= pages and not short):
                 return items
             page += 1
 
-    def _standard_pages(self, path, payload, page_key, list_key) -> list:
+    def _standard_pages(self, path, payload, page_key, list_key, key) -> list:
         def page_params(page):
             return {page_key: {"nbResultatsParPage": self.page_size, "pageResultatDemandee": page}}
 
         def extract(answer):
-            pages = parsing.as_int((answer.get("parametresRetour") or {}).get("pages"), 1)
-            return parsing.as_list(answer.get(list_key)), pages
+            info = answer.get("parametresRetour") or {}
+            total = parsing.as_int(info.get("total"), -1)
+            return (
+                parsing.as_list(answer.get(list_key)),
+                parsing.as_int(info.get("pages"), 1),
+                total if total >= 0 else None,
+            )
 
         try:
-            return self._paged(path, payload, page_params, extract)
+            return self._paged(path, payload, page_params, extract, key)
         except NotFoundError as exc:
-            if exc.code in NOT_FOUND_CODES:
+            if _no_result(exc):
                 return []
+            raise
+
+    def _list_call(self, path, payload) -> dict:
+        """One call answering a list; the "no result" refusal is an empty answer."""
+        try:
+            return self._request(path, payload)
+        except NotFoundError as exc:
+            if _no_result(exc):
+                return {}
             raise
 
     # -------------------------------------------------------------- endpoints
 
     def deposit_flow(self, content: bytes, filename: str, syntax=SYNTAX_FACTURX):
+        archive = filename.lower().endswith((".zip", ".tar.gz", ".tgz"))
+        limit = FLOW_ARCHIVE_MAX_BYTES if archive else FLOW_FILE_MAX_BYTES
+        if len(content) > limit:
+            raise FileTooLargeError(
+                f"{filename} weighs {len(content) / 1e6:.1f} MB; Chorus Pro takes {limit / 1e6:g} MB "
+                "per deposited file",
+                size=len(content),
+                limit=limit,
+                endpoint="factures/v1/deposer/flux",
+            )
         payload = {
             "fichierFlux": base64.b64encode(content).decode("ascii"),
             "nomFichier": filename,
@@ -318,7 +382,11 @@ class ChorusClient:
         }
         payload = {key: value for key, value in criteria.items() if value is not None}
         items = self._standard_pages(
-            "factures/v1/rechercher/fournisseur", payload, "rechercheFactureParFournisseur", "listeFactures"
+            "factures/v1/rechercher/fournisseur",
+            payload,
+            "rechercheFactureParFournisseur",
+            "listeFactures",
+            key=lambda item: item.get("identifiantFactureCPP"),
         )
         return [parsing.issued_invoice(item) for item in items]
 
@@ -336,11 +404,19 @@ class ChorusClient:
         def extract(answer):
             first.setdefault("answer", answer)
             block = answer.get("historiquesDesStatuts") or {}
-            pages = parsing.as_int(block.get("pagesHistoStatut"), 1)
-            return parsing.as_list(block.get("histoStatut")), pages
+            total = parsing.as_int(block.get("totalHistoStatut"), -1)
+            return (
+                parsing.as_list(block.get("histoStatut")),
+                parsing.as_int(block.get("pagesHistoStatut"), 1),
+                total if total >= 0 else None,
+            )
 
         items = self._paged(
-            "factures/v1/consulter/historique", {"idFacture": chorus_id}, page_params, extract
+            "factures/v1/consulter/historique",
+            {"idFacture": chorus_id},
+            page_params,
+            extract,
+            key=lambda item: item.get("histoStatutId"),
         )
         entries = [parsing.history_entry(item) for item in items]
         return parsing.invoice_history(first["answer"], entries, chorus_id)
@@ -350,7 +426,13 @@ class ChorusClient:
             "structure": {"identifiantStructure": identifier, "typeIdentifiantStructure": identifier_type},
             "restreindreStructuresPrivees": False,
         }
-        items = self._standard_pages("structures/v1/rechercher", payload, "parametres", "listeStructures")
+        items = self._standard_pages(
+            "structures/v1/rechercher",
+            payload,
+            "parametres",
+            "listeStructures",
+            key=lambda item: item.get("idStructureCPP"),
+        )
         found = [parsing.structure(item) for item in items]
         exact = [s for s in found if s.identifier == identifier] or found
         if len(exact) > 1:
@@ -369,6 +451,7 @@ class ChorusClient:
             {"idStructure": structure_id},
             "parametresRechercherServicesStructure",
             "listeServices",
+            key=lambda item: item.get("idService"),
         )
         return [parsing.service(item) for item in items]
 
@@ -376,7 +459,8 @@ class ChorusClient:
         payload = {"idStructure": structure_id, "idService": service_id, "codeLangue": "fr"}
         return parsing.service_details(self._request("structures/v1/consulter/service", payload))
 
-    def search_engagements(self, supplier_structure_id: int, number: str, state="COMMANDE"):
+    def search_engagements(self, supplier_structure_id: int, number: str, state=None):
+        """Engagements of this number given to the supplier (``state``: an etatCourantEngagementJuridique)."""
         payload = {
             "structureReceptriceEngagementJuridique": str(supplier_structure_id),
             "numeroEngagementJuridique": number.strip(),
@@ -384,24 +468,22 @@ class ChorusClient:
         if state:
             payload["etatCourantEngagementJuridique"] = state
         items = self._standard_pages(
-            "engagementsJuridiques/v1/rechercher", payload, "parametres", "listeEngagementJuridique"
+            "engagementsJuridiques/v1/rechercher",
+            payload,
+            "parametresRecherche",
+            "listeEngagementJuridique",
+            key=lambda item: item.get("idEngagementJuridique") or item.get("numeroEngagementJuridique"),
         )
-        return [parsing.engagement(item, number.strip()) for item in items]
+        return [parsing.engagement(item) for item in items]
 
     def supplier_structures(self):
-        items = self._standard_pages(
-            "transverses/v1/recuperer/structures/actives/fournisseur", {}, "parametres", "listeStructures"
-        )
-        return [parsing.structure(item) for item in items]
+        """The structures of the technical account: the operation takes an empty body, no paging."""
+        answer = self._list_call("transverses/v1/recuperer/structures/actives/fournisseur", {})
+        return [parsing.structure(item) for item in parsing.as_list(answer.get("listeStructures"))]
 
     def bank_accounts(self, structure_id: int):
-        items = self._standard_pages(
-            "transverses/v1/recuperer/coordbanc/valides",
-            {"idStructure": structure_id},
-            "parametres",
-            "listeCoordonneeBancaire",
-        )
-        return [parsing.bank_account(item) for item in items]
+        answer = self._list_call("transverses/v1/recuperer/coordbanc/valides", {"idStructure": structure_id})
+        return [parsing.bank_account(item) for item in parsing.as_list(answer.get("listeCoordonneeBancaire"))]
 
     def health_check(self) -> bool:
         """True when the API says it is available; False when it is unreachable or unwell."""
@@ -430,6 +512,11 @@ def _business_error(answer, code, route, status) -> BusinessError:
         endpoint=route,
         http_status=status,
     )
+
+
+def _no_result(error: NotFoundError) -> bool:
+    """Chorus's "the search found nothing" (codeRetour 20000, TRA_MSG_00.015): an empty list."""
+    return error.code == contract.NO_RESULT_CODE or contract.NO_RESULT_LABEL in (error.label or "")
 
 
 def _failed_before_sending(exc: requests.exceptions.ConnectionError) -> bool:

@@ -122,9 +122,8 @@ def _bank_step(client, structure_id) -> DiagnosisStep:
         return _failure(STEP_BANK, error)
     if not accounts:
         return DiagnosisStep(STEP_BANK, False, "", FIX_BANK_ACCOUNT)
-    return DiagnosisStep(
-        STEP_BANK, True, ", ".join(a.name or a.iban for a in accounts), data={"count": len(accounts)}
-    )
+    names = ", ".join(account.name or str(account.bank_account_id) for account in accounts)
+    return DiagnosisStep(STEP_BANK, True, names, data={"count": len(accounts)})
 
 
 def _password_step(client, structure_id, today) -> DiagnosisStep:

@@ -49,6 +49,15 @@ class BusinessError(ChorusError):
         self.http_status = http_status
 
 
+class FileTooLargeError(BusinessError):
+    """Over the size ``deposer/flux`` takes: refused before sending (``size``, ``limit`` in bytes)."""
+
+    def __init__(self, message: str, *, size: int, limit: int, endpoint: str = ""):
+        super().__init__(message, code=20001, label=message, endpoint=endpoint, http_status=0)
+        self.size = size
+        self.limit = limit
+
+
 class NotFoundError(BusinessError):
     """The searched object does not exist (unknown flow, empty search answered as an error)."""
 

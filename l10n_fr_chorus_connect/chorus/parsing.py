@@ -21,7 +21,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from . import values
+from . import contract, values
 
 CHORUS_TZ = ZoneInfo("Europe/Paris")
 UTC = datetime.timezone.utc
@@ -139,7 +139,7 @@ def flow_report(answer: dict) -> values.FlowReport:
             )
             for item in as_list(answer.get("listeErreurTechnique"))
         ),
-        message="" if libelle.startswith("TRA_MSG_00.000") else libelle,
+        message="" if libelle.startswith(contract.SUCCESS_LABELS) else libelle,
     )
 
 
@@ -242,23 +242,23 @@ def service_details(answer: dict) -> values.ServiceDetails:
         code=general.get("codeService") or "",
         name=general.get("nomService") or "",
         engagement_required=bool(parameters.get("numeroEngagement")),
-        payment_reported=bool(parameters.get("miseEnPaiement", True)),
         valid_from=parse_date(parameters.get("dateDebutValidite")),
         valid_to=parse_date(parameters.get("dateFinValidite")),
     )
 
 
-def engagement(item: dict, number: str = "") -> values.Engagement:
+def engagement(item: dict) -> values.Engagement:
     return values.Engagement(
-        number=item.get("numeroEngagementJuridique") or item.get("numeroEngagement") or number,
-        state=item.get("etatCourantEngagementJuridique") or item.get("etat") or "",
-        raw=dict(item),
+        engagement_id=as_int(item.get("idEngagementJuridique")),
+        number=item.get("numeroEngagementJuridique") or "",
+        state_label=item.get("libelleEtatCourantEJ") or "",
+        supplier_structure_id=str(item.get("structureReceptrice") or ""),
+        service_code=item.get("codeServiceExecutant") or "",
+        amount_total=parse_amount(item.get("montantTotalTtc")),
     )
 
 
 def bank_account(item: dict) -> values.BankAccount:
     return values.BankAccount(
-        bank_account_id=as_int(item.get("idCoordonneeBancaire")),
-        name=item.get("nomCoordonneeBancaire") or "",
-        iban=item.get("iban") or item.get("ibanCoordonneeBancaire") or "",
+        bank_account_id=as_int(item.get("idCoordonneeBancaire")), name=item.get("nomCoordonneeBancaire") or ""
     )

@@ -9,6 +9,7 @@ Datetimes are naive UTC (Odoo's ``fields.Datetime`` convention; Chorus's offset-
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -28,9 +29,16 @@ REQUIREMENTS = (
 
 SYNTAX_FACTURX = "IN_DP_E2_CII_FACTURX"
 SYNTAX_CII_16B = "IN_DP_E1_CII_16B"
-SYNTAX_UBL = "IN_DP_E1_UBL_INVOICE"
 
 PUBLIC_INVOICES_SERVICE = "FACTURES_PUBLIQUES"
+
+# deposer/flux takes at most 10 Mo a file (30 Mo for a compressed lot): the Chorus Pro API annex
+# V5.00 as the OMNI client reads it (reference chorus-pro-api.md §2.1 and §9.10; the AIFE annex
+# itself is not public here). The same 10 Mo bound is published for ajouterFichierDansSysteme
+# (communaute.chorus-pro.gouv.fr, "Add file in system": error 20003) and deposer/pdf (Swagger:
+# HTTP 413). Mo read as 10^6 bytes, the stricter reading. The JSON body carries it in base64 (4/3).
+FLOW_FILE_MAX_BYTES = 10_000_000
+FLOW_ARCHIVE_MAX_BYTES = 30_000_000
 
 
 @dataclass(frozen=True)
@@ -167,24 +175,36 @@ class ServiceDetails:
     code: str
     name: str
     engagement_required: bool
-    payment_reported: bool = True
     valid_from: datetime.date | None = None
     valid_to: datetime.date | None = None
+
+
+# Words of libelleEtatCourantEJ meaning the engagement can no longer be invoiced. The list of its
+# values is not published (OCA filters on the code COMMANDE, qualification data shows A_TRAITER):
+# these are our reading of the French labels, accents and case aside.
+ENGAGEMENT_CLOSED_WORDS = ("CLOTUR", "SOLDE", "ANNUL", "SUPPRIM", "RESILI")
 
 
 @dataclass(frozen=True)
 class Engagement:
     """One item of ``engagementsJuridiques/v1/rechercher``."""
 
+    engagement_id: int
     number: str
-    state: str = ""
-    raw: dict = field(default_factory=dict, compare=False)
+    state_label: str = ""
+    supplier_structure_id: str = ""
+    service_code: str = ""
+    amount_total: Decimal | None = None
+
+    @property
+    def closed(self) -> bool:
+        label = unicodedata.normalize("NFKD", self.state_label).encode("ascii", "ignore").decode().upper()
+        return any(word in label for word in ENGAGEMENT_CLOSED_WORDS)
 
 
 @dataclass(frozen=True)
 class BankAccount:
-    """One item of ``transverses/v1/recuperer/coordbanc/valides``."""
+    """One item of ``transverses/v1/recuperer/coordbanc/valides``: Chorus answers no IBAN."""
 
     bank_account_id: int
     name: str
-    iban: str = ""

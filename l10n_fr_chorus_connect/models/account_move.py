@@ -1,6 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Chorus Pro on the invoice: the panel (what is missing, deposit, tracker) and the lifecycle it shows."""
 
+import logging
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -10,13 +13,16 @@ from ..chorus import catalogue
 from ..chorus.errors import ChorusError
 from .chorus_access import check_chorus_access
 from .chorus_flow import HOLDING_STATES, OPEN_STATES, PENDING_STATES
-from .chorus_invoice_status import _status_label
+from .chorus_invoice_status import _next_step, _status_label
 from .chorus_notification import chorus_notification
 
+_logger = logging.getLogger(__name__)
+
 ACTIVITY_TYPE = "l10n_fr_chorus_connect.mail_activity_type_chorus_action"
-ACTIVITY_STATUSES = ("SUSPENDUE", "A_RECYCLER", "REJETEE")
+# The catalogue says which statuses ask the supplier to act (an activity, "to fix") and which mean paid.
+ACTIVITY_STATUSES = catalogue.SUPPLIER_ACTION_STATUSES
 TO_FIX_STATUSES = ACTIVITY_STATUSES
-PAID_STATUSES = ("MISE_EN_PAIEMENT",)
+PAID_STATUSES = catalogue.PAID_STATUSES
 DEPOSIT_STATES = [
     ("to_deposit", "To deposit"),
     ("in_progress", "Being deposited"),
@@ -74,6 +80,11 @@ class AccountMove(models.Model):
     chorus_status_at = fields.Datetime(string="Status Date", readonly=True, copy=False)
     chorus_checked_at = fields.Datetime(string="Last Update", readonly=True, copy=False)
     chorus_status_final = fields.Boolean(readonly=True, copy=False)
+    chorus_history_pending = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The current status is recorded from the changed-since search; its history is read later.",
+    )
     chorus_status_ids = fields.One2many(
         "chorus.invoice.status", "move_id", string="Chorus Pro History", readonly=True
     )
@@ -288,13 +299,13 @@ class AccountMove(models.Model):
             return clients[company]
 
         try:
-            for flow in self.chorus_flow_id.filtered(lambda flow: flow.state in OPEN_STATES):
+            for flow in self.chorus_flow_id.filtered(
+                lambda flow: flow.state in OPEN_STATES or flow.next_poll_at
+            ):
                 flow._poll(client_of(flow.company_id))
             for move in self.filtered(
-                lambda move: (
-                    move.chorus_flow_id.state in ("integrated", "partially_integrated")
-                    and not move.chorus_status_final
-                )
+                lambda move: move.chorus_flow_id.state in ("integrated", "partially_integrated")
+                and (not move.chorus_status_final or move.chorus_history_pending)
             ):
                 client = client_of(move.company_id)
                 if not move.chorus_invoice_id:
@@ -327,11 +338,41 @@ class AccountMove(models.Model):
 
     def _chorus_status_moved(self, item):
         self.ensure_one()
-        if not self.chorus_invoice_id or not self.chorus_status_ids or item.status != self.chorus_status:
+        if not self.chorus_invoice_id or not self.chorus_status or item.status != self.chorus_status:
             return True
         # Odoo stores datetimes to the second, Chorus answers with milliseconds.
         status_at = item.status_at and item.status_at.replace(microsecond=0)
         return bool(status_at and (not self.chorus_status_at or status_at > self.chorus_status_at))
+
+    def _chorus_record_current(self, items):
+        """The current status and date the changed-since search answers, recorded at once for these
+        invoices (``items``: move id -> ``rechercher/fournisseur`` item); their histories are read
+        later. Invoices at the same status and date are written together: a batch paid at once is
+        a handful of writes, not one per invoice."""
+        not_reported = {}
+        groups = defaultdict(list)
+        for move in self:
+            item = items[move.id]
+            siret = move._chorus_recipient_siret()
+            if siret not in not_reported:
+                not_reported[siret] = bool(move._chorus_buyer_structure().payment_status_not_reported)
+            final = catalogue.is_final(item.status, payment_status_not_reported=not_reported[siret])
+            groups[(item.status, item.status_at, final)].append(move.id)
+            if item.chorus_id and item.chorus_id != move.chorus_invoice_id:
+                move.chorus_invoice_id = item.chorus_id
+        now = fields.Datetime.now()
+        for (status, status_at, final), move_ids in groups.items():
+            self.browse(move_ids).write(
+                {
+                    "chorus_status": self._chorus_status_value(status),
+                    "chorus_status_at": status_at,
+                    "chorus_checked_at": now,
+                    "chorus_status_final": final,
+                    "chorus_history_pending": True,
+                }
+            )
+        for move in self.filtered(lambda move: items[move.id].status in ACTIVITY_STATUSES):
+            move._chorus_schedule_action(items[move.id].status, items[move.id].status_comment)
 
     def _chorus_refresh_lifecycle(self, client, item=None):
         """Read the history of this invoice and record what is new."""
@@ -339,77 +380,28 @@ class AccountMove(models.Model):
         if item and not self.chorus_invoice_id:
             self._chorus_set_issued(item)
         history = client.invoice_history(self.chorus_invoice_id)
-        self._chorus_apply_history(history)
+        self.env["chorus.invoice.status"]._apply_history(self, history)
         if item and item.status == self.chorus_status and item.status_at:
             # The search's timestamp (to the second) is what the next run compares with.
             self.chorus_status_at = item.status_at
 
-    def _chorus_apply_history(self, history):
-        self.ensure_one()
-        known = set(self.chorus_status_ids.mapped("entry_id"))
-        entries = sorted(
-            history.entries, key=lambda entry: (entry.at or fields.Datetime.now(), entry.entry_id)
-        )
-        new = [entry for entry in entries if entry.entry_id not in known]
-        if new:
-            self.env["chorus.invoice.status"].create(
-                [
-                    {
-                        "move_id": self.id,
-                        "entry_id": entry.entry_id,
-                        "code": entry.status,
-                        "date": entry.at,
-                        "comment": entry.comment or False,
-                        "author": entry.author or False,
-                    }
-                    for entry in new
-                ]
-            )
-        current = history.current_status or (entries[-1].status if entries else self.chorus_status)
-        latest = entries[-1] if entries else None
-        structure = self._chorus_buyer_structure()
-        values = {
-            "chorus_checked_at": fields.Datetime.now(),
-            "chorus_status_final": catalogue.is_final(
-                current, payment_status_not_reported=bool(structure.payment_status_not_reported)
-            ),
-        }
-        changed = current and current != self.chorus_status
-        if current:
-            values["chorus_status"] = self._chorus_status_value(current)
-        if latest:
-            values["chorus_status_at"] = latest.at
-        self.write(values)
-        for entry in new:
-            self._chorus_post_status(entry)
-        if changed or new:
-            last = new[-1] if new and new[-1].status == current else None
-            if current in ACTIVITY_STATUSES and (changed or last):
-                self._chorus_schedule_action(current, last.comment if last else "")
-
-    def _chorus_post_status(self, entry):
-        self = self._chorus_lang_env()  # noqa: PLW0642 - written for the customer's accountant
-        status = catalogue.invoice_status(entry.status)
-        body = Markup("%s <strong>%s</strong>") % (
-            self.env._("Chorus Pro status:"),
-            _status_label(self.env, status),
-        )
-        if entry.comment:
-            body += Markup("<br/>%s %s") % (self.env._("Buyer's comment:"), entry.comment)
-        self.message_post(body=body)
-
     def _chorus_schedule_action(self, code, comment):
         self = self._chorus_lang_env()  # noqa: PLW0642 - written for the customer's accountant
         status = catalogue.invoice_status(code)
-        french = (self.env.lang or "").startswith("fr")
-        next_step = status.next_step_fr if french else status.next_step_en
-        note = Markup("<p>%s</p>") % next_step
         if comment:
-            note += Markup("<p>%s %s</p>") % (self.env._("Buyer's comment:"), comment)
+            comment = Markup("%s %s") % (self.env._("Buyer's comment:"), comment)
+        self._chorus_schedule_activity(_status_label(self.env, status), _next_step(self.env, status), comment)
+
+    def _chorus_schedule_activity(self, label, next_step, reason):
+        """An activity for whom the company chose: what Chorus Pro says (``label``), the next step, why."""
+        self = self._chorus_lang_env()  # noqa: PLW0642 - written for the customer's accountant
+        note = Markup("<p>%s</p>") % next_step
+        if reason:
+            note += Markup("<p>%s</p>") % reason
         user = self._chorus_activity_user()
         self.activity_schedule(
             ACTIVITY_TYPE,
-            summary=self.env._("Chorus Pro: %(status)s", status=_status_label(self.env, status)),
+            summary=self.env._("Chorus Pro: %(status)s", status=label),
             note=note,
             user_id=user.id,
         )

@@ -26,8 +26,6 @@ INVOICE_NUMBER_MAX_LENGTH = 20
 # Chorus Pro attachment rules (CP-PJ, as applied by the OCA connector).
 ATTACHMENT_NAME_MAX_LENGTH = 50
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-# 120 MB for the invoice and its attachments; 2 MB kept for the invoice PDF itself.
-ATTACHMENTS_TOTAL_MAX_BYTES = 118 * 1024 * 1024
 ATTACHMENT_EXTENSIONS = frozenset(
     [
         ".bmp",
@@ -98,7 +96,10 @@ class AccountMove(models.Model):
         self._chorus_check_payment(problem)
         self._chorus_check_number_and_currency(problem)
         self._chorus_check_attachments(problem)
+        self._chorus_check_flow_size(problem)
         if facturx:
+            # Both ask more than the form's data: Odoo's export, and Chorus Pro itself.
+            self._chorus_check_engagement(problem)
             self._chorus_check_facturx(problem)
         self._chorus_check_directory_and_risks(problem, structure)
         return [p for p in problems if p["blocking"] or include_warnings]
@@ -297,12 +298,10 @@ class AccountMove(models.Model):
             )
 
     def _chorus_check_attachments(self, problem):
-        total = 0
         for attachment in self.chorus_attachment_ids:
             name = attachment.name or ""
             extension = os.path.splitext(name)[1].lower()
             size = attachment.file_size or 0
-            total += size
             if len(name) > ATTACHMENT_NAME_MAX_LENGTH:
                 problem(
                     "chorus_attachment_ids",
@@ -337,14 +336,6 @@ class AccountMove(models.Model):
                     self.env._("The attachment %(name)s is larger than 10 MB.", name=name),
                     self.env._("Compress or split the file."),
                 )
-        if total > ATTACHMENTS_TOTAL_MAX_BYTES:
-            problem(
-                "chorus_attachment_ids",
-                self.env._(
-                    "The attachments weigh more than 118 MB together; Chorus Pro accepts 120 MB per invoice."
-                ),
-                self.env._("Remove some attachments."),
-            )
 
     def _chorus_check_facturx(self, problem):
         for message in self.env["chorus.facturx"]._check_move(self):

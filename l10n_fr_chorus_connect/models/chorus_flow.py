@@ -38,6 +38,7 @@ from ..chorus.errors import (
     TransportError,
 )
 from .chorus_access import check_chorus_access
+from .chorus_invoice_status import _next_step, _status_label
 from .res_company import CHORUS_ENVIRONMENTS
 
 _logger = logging.getLogger(__name__)
@@ -60,14 +61,16 @@ FLOW_INTEGRATED = "IN_INTEGRE"
 FLOW_PARTIAL = "IN_INTEGRE_PARTIEL"
 FLOW_REJECTED = "IN_REJETE"
 
-# A flow without an answer is only declared "not received" once Chorus Pro had time to
-# integrate it: before that, an empty search proves nothing.
-RECONCILE_GRACE_PARAM = "l10n_fr_chorus_connect.reconcile_grace_minutes"
-RECONCILE_GRACE_MINUTES = 30
 DEPOSIT_TIMEOUT_PARAM = "l10n_fr_chorus_connect.deposit_timeout"
 # A flow in "sending" younger than this is assumed to be in the hands of its sender.
 SENDING_TIMEOUT = datetime.timedelta(minutes=2)
 CRON_BATCH_SIZE = 50
+# An integrated flow sometimes leaves out a rejected invoice: listed neither in listeErreurDP nor by
+# rechercher/fournisseur (issue 8). Chorus makes the invoices of an integrated flow searchable at
+# once (OCA maps them right after IN_INTEGRE); one still missing after this wait was not received.
+# A day keeps a slow index from causing a second deposit (which Chorus would refuse as a duplicate).
+OMITTED_WAIT = datetime.timedelta(hours=24)
+OMITTED_CHECK_DELAY = datetime.timedelta(hours=1)
 POLL_CRON = "l10n_fr_chorus_connect.ir_cron_chorus_poll_flows"
 # Our bookkeeping on posted invoices is not a user's modification of the invoice.
 SYSTEM_WRITE = {"skip_is_manually_modified": True}
@@ -155,14 +158,14 @@ class ChorusFlow(models.Model):
     _name_company_uniq = models.UniqueIndex(
         "(company_id, name) WHERE name IS NOT NULL", "This Chorus Pro flow is already recorded."
     )
-    _poll_idx = models.Index("(next_poll_at) WHERE state IN ('sending', 'unknown', 'deposited')")
+    _poll_idx = models.Index("(next_poll_at) WHERE next_poll_at IS NOT NULL")
 
     @api.depends("chorus_state")
+    @api.depends_context("lang")
     def _compute_chorus_state_label(self):
-        french = (self.env.lang or "").startswith("fr")
         for flow in self:
             status = catalogue.flow_state(flow.chorus_state) if flow.chorus_state else None
-            flow.chorus_state_label = (status.label_fr if french else status.label_en) if status else False
+            flow.chorus_state_label = _status_label(self.env, status) if status else False
 
     @api.depends("move_ids")
     def _compute_move_count(self):
@@ -497,10 +500,9 @@ class ChorusFlow(models.Model):
     # Reconciliation of attempts without an answer
     # ------------------------------------------------------------------
     def _reconcile_grace(self):
-        minutes = (
-            self.env["ir.config_parameter"].sudo().get_param(RECONCILE_GRACE_PARAM, RECONCILE_GRACE_MINUTES)
-        )
-        return datetime.timedelta(minutes=float(minutes))
+        """How long an attempt without an answer may still turn up in Chorus Pro (company setting)."""
+        self.ensure_one()
+        return datetime.timedelta(minutes=self.company_id.chorus_unknown_outcome_grace)
 
     def _reconcile(self, client=None):
         """Find in Chorus Pro what became of attempts in ``sending``/``unknown``.
@@ -510,8 +512,8 @@ class ChorusFlow(models.Model):
         it: not received, token released. Otherwise unchanged, checked again later.
         """
         now = fields.Datetime.now()
-        grace = self._reconcile_grace()
         for flow in self.filtered(lambda flow: flow.state in PENDING_STATES):
+            grace = flow._reconcile_grace()
             client = client or flow.company_id._chorus_client()
             sent_at = flow.sent_at or flow.create_date
             found = {}
@@ -554,6 +556,15 @@ class ChorusFlow(models.Model):
         if self.state in PENDING_STATES:
             self._reconcile(client)
             return
+        if self.state in ("integrated", "partially_integrated"):
+            # Only its own invoices still unknown in Chorus Pro: a rejected one has left the flow already.
+            self._map_invoices(
+                client,
+                self.move_ids.filtered(
+                    lambda move: move.chorus_flow_id == self and not move.chorus_invoice_id
+                ),
+            )
+            return
         if self.state != "deposited":
             return
         now = fields.Datetime.now()
@@ -579,14 +590,15 @@ class ChorusFlow(models.Model):
         }
         errors = [f"{error.code} {error.message}".strip() for error in report.technical_errors]
         errors += [f"{error.invoice_number}: {error.message}" for error in report.invoice_errors]
-        if report.message and not errors and report.message != "TRA_MSG_00.000":
+        if report.message and not errors:
             errors.append(report.message)
         values["error_message"] = "\n".join(errors) or False
-        if report.state == FLOW_REJECTED:
+        status = catalogue.flow_state(report.state)
+        if status.outcome == catalogue.FAILURE:
             values.update(state="rejected", next_poll_at=False)
             self.write(values)
             self._reject_moves(self.move_ids, report)
-        elif report.state in (FLOW_INTEGRATED, FLOW_PARTIAL):
+        elif status.outcome == catalogue.SUCCESS:
             rejected_numbers = {error.invoice_number for error in report.invoice_errors}
             rejected = self.move_ids.filtered(lambda move: move.name in rejected_numbers)
             values.update(
@@ -596,37 +608,82 @@ class ChorusFlow(models.Model):
             self.write(values)
             if rejected:
                 self._reject_moves(rejected, report)
-            integrated = self.move_ids - rejected
-            if integrated:
-                by_number = {
-                    item.number: item for item in client.search_issued_invoices(flow_number=self.name)
-                }
-                for move in integrated:
-                    if move.name in by_number:
-                        move._chorus_record_issued(client, by_number[move.name])
+            self._map_invoices(client, self.move_ids - rejected)
         else:
+            # Still moving, or Chorus Pro will process it again by itself.
             values["next_poll_at"] = now + _poll_delay(age)
             self.write(values)
 
-    def _reject_moves(self, moves, report):
-        """Invoices Chorus Pro did not integrate: detached, reason in the chatter, token given back."""
-        by_number = {error.invoice_number: error.message for error in report.invoice_errors}
-        flow_reasons = "; ".join(error.message for error in report.technical_errors)
+    def _map_invoices(self, client, moves):
+        """Give the invoices of an integrated flow their Chorus Pro id. One Chorus leaves out now and
+        then (neither integrated nor in the error list): after OMITTED_WAIT it was not received."""
+        self.ensure_one()
+        by_number = {}
+        if moves:
+            by_number = {item.number: item for item in client.search_issued_invoices(flow_number=self.name)}
+        for move in moves.filtered(lambda move: move.name in by_number):
+            move._chorus_record_issued(client, by_number[move.name])
+        missing = moves.filtered(lambda move: move.name not in by_number)
+        now = fields.Datetime.now()
+        if not missing:
+            self.next_poll_at = False
+        elif now - (self.state_at or self.last_poll_at or now) >= OMITTED_WAIT:
+            self._mark_omitted(missing)
+            self.next_poll_at = False
+        else:
+            self.next_poll_at = now + OMITTED_CHECK_DELAY
+
+    def _mark_omitted(self, moves):
+        """Integrated flow, invoice nowhere in Chorus Pro: not received, freed, token given back."""
         for move in moves:
-            in_their_lang = move._chorus_lang_env().env
-            reason = by_number.get(move.name) or flow_reasons or in_their_lang._("no reason given")
-            self._detach_moves(
-                move,
-                in_their_lang._(
-                    "Chorus Pro rejected this invoice (flow %(flow)s): %(reason)s. "
-                    "Fix it, then deposit it again; "
-                    "the token was given back.",
-                    flow=self.name,
-                    reason=reason.rstrip(" ."),  # the sentence brings its own full stop
-                ),
+            env = move._chorus_lang_env().env  # read by the customer's accountant, not the cron's user
+            message = env._(
+                "Chorus Pro integrated flow %(flow)s but lists this invoice neither as integrated nor as "
+                "rejected, %(hours)s hours later: it was not received. Deposit it again; the token was "
+                "given back.",
+                flow=self.name,
+                hours=int(OMITTED_WAIT.total_seconds() // 3600),
+            )
+            self._detach_moves(move, message)
+            move._chorus_schedule_activity(
+                env._("invoice missing from the integrated flow"),
+                env._("Deposit the invoice again."),
+                message,
             )
         self.company_id._chorus_wallet(self.environment)._credit_back(
-            moves, self, self.env._("Rejected by Chorus Pro in flow %(flow)s", flow=self.name)
+            moves, self, self.env._("Not integrated by Chorus Pro in flow %(flow)s", flow=self.name)
+        )
+
+    def _reject_moves(self, moves, report):
+        """Invoices Chorus Pro did not integrate: detached, reason in the chatter and in an activity
+        with the next step, token given back."""
+        by_number = {error.invoice_number: error.message for error in report.invoice_errors}
+        flow_reasons = "; ".join(error.message for error in report.technical_errors)
+        state = catalogue.flow_state(report.state)
+        for move in moves:
+            env = move._chorus_lang_env().env  # read by the customer's accountant, not the cron's user
+            reason = (by_number.get(move.name) or flow_reasons or env._("no reason given")).rstrip(" .")
+            if move.name in by_number or report.state == FLOW_REJECTED:
+                message = env._(
+                    "Chorus Pro rejected this invoice (flow %(flow)s): %(reason)s. "
+                    "Fix it, then deposit it again; the token was given back.",
+                    flow=self.name,
+                    reason=reason,
+                )
+                step = catalogue.flow_state(FLOW_REJECTED)
+            else:
+                message = env._(
+                    "Chorus Pro did not integrate this invoice: its flow %(flow)s ended in the state "
+                    "%(state)s (%(reason)s). It can be deposited again; the token was given back.",
+                    flow=self.name,
+                    state=report.state,
+                    reason=reason,
+                )
+                step = state
+            self._detach_moves(move, message)
+            move._chorus_schedule_activity(_status_label(env, step), _next_step(env, step), reason)
+        self.company_id._chorus_wallet(self.environment)._credit_back(
+            moves, self, self.env._("Not integrated by Chorus Pro in flow %(flow)s", flow=self.name)
         )
 
     # ------------------------------------------------------------------
@@ -637,9 +694,14 @@ class ChorusFlow(models.Model):
         self = self.with_context(**SYSTEM_WRITE)  # noqa: PLW0642
         now = fields.Datetime.now()
         domain = [
+            "|",
+            "&",
             ("state", "in", OPEN_STATES),
             "|",
             ("next_poll_at", "=", False),
+            ("next_poll_at", "<=", now),
+            "&",
+            ("state", "in", ("integrated", "partially_integrated")),
             ("next_poll_at", "<=", now),
         ]
         flows = self.search(domain, limit=batch_size, order="next_poll_at, id")

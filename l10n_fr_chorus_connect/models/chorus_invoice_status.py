@@ -2,12 +2,17 @@
 """The lifecycle of deposited invoices: every status Chorus Pro reports, and the cron that follows them.
 
 One run per company reads the invoices whose status changed since the last run with ONE
-paginated ``rechercher/fournisseur`` (``periodeDateHeureEtatCourantDu``), then fetches the
-history only of the invoices that moved. Invoices at a final status are no longer followed.
+paginated ``rechercher/fournisseur`` (``periodeDateHeureEtatCourantDu``) and records at once the
+current status and date it answers for every invoice that moved (2,000 moved invoices: 2 calls).
+The histories of those invoices are then read at a bounded rate, HISTORY_BUDGET a run, the
+cron coming back within minutes while some are left; an invoice a user refreshes gets its
+history at once. Invoices at a final status are no longer followed.
 """
 
 import datetime
 import logging
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
 
@@ -26,6 +31,12 @@ TRACKED_FLOW_STATES = ("integrated", "partially_integrated", "deposited")
 FINAL_STATUS_WATCH = datetime.timedelta(days=30)
 # Fewer, larger pages: a run reads every invoice changed since the last one in a few calls.
 SEARCH_PAGE_SIZE = 1000
+# Histories read per company and run: with the search, a run stays under 40 calls however many
+# invoices moved; the rest is read by the next runs, triggered HISTORY_RETRY_DELAY later.
+HISTORY_BUDGET = 30
+HISTORY_RETRY_DELAY = datetime.timedelta(minutes=5)
+RECORD_BATCH = 500
+TRACK_CRON = "l10n_fr_chorus_connect.ir_cron_chorus_track_lifecycles"
 
 
 class ChorusInvoiceStatus(models.Model):
@@ -54,6 +65,66 @@ class ChorusInvoiceStatus(models.Model):
             status = catalogue.invoice_status(line.code)
             line.label = _status_label(self.env, status)
             line.color = status.color
+
+    # ------------------------------------------------------------------
+    # History of one invoice
+    # ------------------------------------------------------------------
+    @api.model
+    def _apply_history(self, move, history):
+        """Record the entries of ``history`` (``consulter/historique``) ``move`` does not have yet,
+        its current status, and what the salesperson must do."""
+        move.ensure_one()
+        known = set(move.chorus_status_ids.mapped("entry_id"))
+        entries = sorted(
+            history.entries, key=lambda entry: (entry.at or fields.Datetime.now(), entry.entry_id)
+        )
+        new = [entry for entry in entries if entry.entry_id not in known]
+        if new:
+            self.create(
+                [
+                    {
+                        "move_id": move.id,
+                        "entry_id": entry.entry_id,
+                        "code": entry.status,
+                        "date": entry.at,
+                        "comment": entry.comment or False,
+                        "author": entry.author or False,
+                    }
+                    for entry in new
+                ]
+            )
+        current = history.current_status or (entries[-1].status if entries else move.chorus_status)
+        latest = entries[-1] if entries else None
+        structure = move._chorus_buyer_structure()
+        # Recorded from the search already: its activity exists and its date (to the second) stays.
+        recorded = move.chorus_history_pending and current == move.chorus_status
+        values = {
+            "chorus_checked_at": fields.Datetime.now(),
+            "chorus_history_pending": False,
+            "chorus_status_final": catalogue.is_final(
+                current, payment_status_not_reported=bool(structure.payment_status_not_reported)
+            ),
+        }
+        changed = current and current != move.chorus_status
+        if current:
+            values["chorus_status"] = move._chorus_status_value(current)
+        if latest and not recorded:
+            values["chorus_status_at"] = latest.at
+        move.write(values)
+        for entry in new:
+            self._post_status(move, entry)
+        last = new[-1] if new and new[-1].status == current else None
+        if current in catalogue.SUPPLIER_ACTION_STATUSES and not recorded and (changed or last):
+            move._chorus_schedule_action(current, last.comment if last else "")
+
+    @api.model
+    def _post_status(self, move, entry):
+        env = move._chorus_lang_env().env  # read by the customer's accountant, not the cron's user
+        status = catalogue.invoice_status(entry.status)
+        body = Markup("%s <strong>%s</strong>") % (env._("Chorus Pro status:"), _status_label(env, status))
+        if entry.comment:
+            body += Markup("<br/>%s %s") % (env._("Buyer's comment:"), entry.comment)
+        move.message_post(body=body)
 
     # ------------------------------------------------------------------
     # Cron
@@ -121,30 +192,48 @@ class ChorusInvoiceStatus(models.Model):
             if item and move._chorus_status_moved(item):
                 moved.append((move.id, item))
         cron._commit_progress(remaining=len(moved))
-        for move_id, item in moved:
-            move = moves_model.browse(move_id).try_lock_for_update()
-            if move:
-                try:
-                    move._chorus_refresh_lifecycle(client, item)
-                except RateLimitedError:
-                    self.env.cr.rollback()
-                    raise
-                except TransportError as error:
-                    self.env.cr.rollback()
-                    _logger.info("Chorus Pro history of %s not read: %s", move_id, error)
-                    cron._commit_progress()
-                    continue
-                except Exception as error:
-                    self.env.cr.rollback()
-                    _logger.warning("Chorus Pro history of %s not read: %s", move_id, error)
-                    cron._commit_progress()
-                    continue
-            if not cron._commit_progress(1):
+        for start in range(0, len(moved), RECORD_BATCH):
+            batch = dict(moved[start : start + RECORD_BATCH])
+            moves_model.browse(list(batch)).try_lock_for_update()._chorus_record_current(batch)
+            if not cron._commit_progress(len(batch)):
                 return False
         params.set_param(LAST_RUN_PARAM % company.id, fields.Datetime.to_string(started))
         cron._commit_progress()
+        if not self._fill_histories(company, client):
+            self.env.ref(TRACK_CRON).sudo()._trigger(fields.Datetime.now() + HISTORY_RETRY_DELAY)
         return True
+
+    @api.model
+    def _fill_histories(self, company, client, budget=None):
+        """Read the histories of up to ``budget`` invoices whose current status is recorded without
+        them, latest changes first. True when none is left."""
+        moves_model = self.env["account.move"]
+        domain = [("company_id", "=", company.id), ("chorus_history_pending", "=", True)]
+        cron = self.env["ir.cron"]
+        limit = budget or HISTORY_BUDGET
+        for move_id in moves_model.search(domain, limit=limit, order="chorus_status_at desc, id").ids:
+            move = moves_model.browse(move_id).try_lock_for_update()
+            if not move:
+                continue
+            try:
+                move._chorus_refresh_lifecycle(client)
+            except RateLimitedError:
+                self.env.cr.rollback()
+                raise
+            except TransportError as error:
+                self.env.cr.rollback()
+                _logger.info("Chorus Pro history of %s not read: %s", move_id, error)
+            except Exception as error:
+                self.env.cr.rollback()
+                _logger.warning("Chorus Pro history of %s not read: %s", move_id, error)
+            cron._commit_progress()
+        return not moves_model.search_count(domain, limit=1)
 
 
 def _status_label(env, status):
-    return status.label_fr if (env.lang or "").startswith("fr") else status.label_en
+    """The status's label in the user's language: the catalogue's English, translated by the .po."""
+    return env._(status.label_en) if status.known else status.label_en
+
+
+def _next_step(env, status):
+    return env._(status.next_step_en) if status.next_step_en else ""

@@ -44,6 +44,9 @@ CHORUS_ENVIRONMENTS = [
 ]
 
 
+UNKNOWN_OUTCOME_GRACE_MINUTES = 60
+
+
 class ResCompany(models.Model):
     _inherit = "res.company"
 
@@ -86,6 +89,30 @@ class ResCompany(models.Model):
         readonly=True,
         help="Read from Chorus Pro. The password must be changed every 14 months on the Chorus Pro portal.",
     )
+    # structures/v1/consulter does not always answer the expiry (the Swagger does not require it):
+    # the administrator can type it, as OCA's fr_chorus_pwd_expiry_date. Reminders use the earlier.
+    chorus_password_expiry_manual = fields.Date(
+        string="Technical Password Expiry (entered)",
+        copy=False,
+        help="The date shown on the Chorus Pro portal (Raccordements > Utilisateur technique), for when "
+        "Chorus Pro does not give it through the API. Reminders are sent 30 and 7 days before.",
+    )
+    chorus_password_expiry_due = fields.Date(
+        string="Password Expires On",
+        compute="_compute_chorus_password_expiry_due",
+        help="The earlier of the date read from Chorus Pro and the date entered.",
+    )
+    # A deposit left without an answer (timeout after sending) is only declared "not received" once
+    # Chorus Pro had time to integrate it: before that, not finding it proves nothing, and freeing the
+    # invoice could deposit it twice. Flows integrate in seconds (3 s in the community site's example);
+    # an hour covers a platform backlog.
+    chorus_unknown_outcome_grace = fields.Integer(
+        string="Unanswered Deposit Wait (minutes)",
+        default=UNKNOWN_OUTCOME_GRACE_MINUTES,
+        help="A deposit Chorus Pro did not answer stays reserved this long while Odoo looks for it on "
+        "Chorus Pro; only then, if still not found, is it declared not received and can the invoice be "
+        "deposited again. Raise it if Chorus Pro is slow to integrate flows.",
+    )
     chorus_password_reminder_days = fields.Integer(
         string="Password Reminder Sent",
         copy=False,
@@ -105,9 +132,20 @@ class ResCompany(models.Model):
     )
 
     def write(self, vals):
-        if "chorus_password_expiry" in vals and "chorus_password_reminder_days" not in vals:
+        expiry_keys = ("chorus_password_expiry", "chorus_password_expiry_manual")
+        if any(key in vals for key in expiry_keys) and "chorus_password_reminder_days" not in vals:
             vals = {**vals, "chorus_password_reminder_days": 0}
         return super().write(vals)
+
+    @api.depends("chorus_password_expiry", "chorus_password_expiry_manual")
+    def _compute_chorus_password_expiry_due(self):
+        for company in self:
+            known = [
+                date
+                for date in (company.chorus_password_expiry, company.chorus_password_expiry_manual)
+                if date
+            ]
+            company.chorus_password_expiry_due = min(known) if known else False
 
     @api.depends("chorus_supplier_structure_choice_id")
     def _compute_chorus_supplier_structure_id(self):
@@ -407,6 +445,8 @@ class ResCompany(models.Model):
             return False
         details = self._chorus_client().structure_details(self.chorus_supplier_structure_id)
         expiry = details.password_expiry
+        if expiry is None:
+            return False  # not answered this time: keep what was read before, and the date entered
         if isinstance(expiry, datetime.datetime):
             expiry = expiry.date()
         if expiry != self.chorus_password_expiry:
@@ -428,10 +468,11 @@ class ResCompany(models.Model):
     def _chorus_remind_password_expiry(self, today=None):
         """Schedule a to-do for the Chorus administrators 30 and 7 days before the password expires."""
         self.ensure_one()
-        if not self.chorus_password_expiry:
+        expiry = self.chorus_password_expiry_due
+        if not expiry:
             return False
         today = today or fields.Date.context_today(self)
-        days_left = (self.chorus_password_expiry - today).days
+        days_left = (expiry - today).days
         due = [days for days in PASSWORD_REMINDER_DAYS if days_left <= days]
         if not due:
             return False
@@ -442,9 +483,7 @@ class ResCompany(models.Model):
             lambda user: not user.share and user.active
         )
         managers = managers.filtered(lambda user: self in user.company_ids) or managers
-        summary = self.env._(
-            "Chorus Pro technical password expires on %(date)s", date=self.chorus_password_expiry
-        )
+        summary = self.env._("Chorus Pro technical password expires on %(date)s", date=expiry)
         note = Markup("<p>%s</p>") % self.env._(
             "The password of the Chorus Pro technical account %(login)s of %(company)s expires on %(date)s. "
             "Its main manager must change it on the Chorus Pro portal (Raccordements > Utilisateur "
@@ -452,12 +491,12 @@ class ResCompany(models.Model):
             "enter the new password in Settings > Invoicing > Chorus Pro.",
             login=self.sudo().chorus_login or "",
             company=self.name,
-            date=self.chorus_password_expiry,
+            date=expiry,
         )
         for user in managers:
             self.partner_id.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
-                date_deadline=min(self.chorus_password_expiry, today + datetime.timedelta(days=threshold)),
+                date_deadline=min(expiry, today + datetime.timedelta(days=threshold)),
                 summary=summary,
                 note=note,
                 user_id=user.id,

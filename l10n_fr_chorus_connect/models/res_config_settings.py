@@ -21,7 +21,13 @@ class ResConfigSettings(models.TransientModel):
     )
     chorus_supplier_structure_id = fields.Integer(related="company_id.chorus_supplier_structure_id")
     chorus_password_expiry = fields.Date(related="company_id.chorus_password_expiry")
+    chorus_password_expiry_manual = fields.Date(
+        related="company_id.chorus_password_expiry_manual", readonly=False
+    )
     chorus_connection_report = fields.Html(related="company_id.chorus_connection_report")
+    chorus_unknown_outcome_grace = fields.Integer(
+        related="company_id.chorus_unknown_outcome_grace", readonly=False
+    )
 
     def action_chorus_load_supplier_structures(self):
         self.ensure_one()

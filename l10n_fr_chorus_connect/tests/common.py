@@ -9,6 +9,7 @@ import requests
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from ..chorus import client as chorus_client
 from ..chorus.sandbox import SandboxConfig, SandboxServer, seed
 
 # The fixed seed identities of the team contract, as the sandbox serves them.
@@ -93,6 +94,12 @@ class ChorusSandboxCase(AccountTestInvoicingCommon):
                 "chorus_service_code": "SERV-COMPTA",
             }
         )
+
+    def setUp(self):
+        super().setUp()
+        # PISTE tokens are shared by the process; the sandbox clock jumps hours between tests, which
+        # expires them on the server side only: each test starts without one so call counts are exact.
+        chorus_client._TOKENS.clear()
 
     @classmethod
     def _sandbox_call(cls, path, payload=None):

@@ -160,9 +160,7 @@ class TestDeposit(ChorusDepositCase):
         flow = self.env["chorus.flow"].sudo()._create_attempt(move, document)
         self.company._chorus_wallet()._hold(1)
         flow.sent_at = fields.Datetime.subtract(flow.sent_at, minutes=10)  # its sender died long ago
-        self.env["ir.config_parameter"].sudo().set_param(
-            "l10n_fr_chorus_connect.reconcile_grace_minutes", "0"
-        )
+        self.company.chorus_unknown_outcome_grace = 0
         [result] = self.deposit(move)
         self.assertEqual(result["outcome"], "deposited", result["message"])
         self.assertEqual(flow.state, "failed")
@@ -217,9 +215,7 @@ class TestDeposit(ChorusDepositCase):
         [result] = self.deposit(move)
         self.assertEqual(result["outcome"], "unknown")
         self.assertEqual(self.wallet().held, 1)
-        self.env["ir.config_parameter"].sudo().set_param(
-            "l10n_fr_chorus_connect.reconcile_grace_minutes", "0"
-        )
+        self.company.chorus_unknown_outcome_grace = 0
         self.poll_flows()
         self.assertEqual(move.chorus_flow_ids.state, "failed")
         self.assertEqual(self.wallet().held, 0)

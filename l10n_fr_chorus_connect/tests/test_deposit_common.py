@@ -22,9 +22,7 @@ class ChorusDepositCase(ChorusSandboxCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "l10n_fr_chorus_connect.reconcile_grace_minutes", "30"
-        )
+        cls.company.chorus_unknown_outcome_grace = 30
         if not cls.company.vat:
             cls.company.vat = "FR44732829320"
         if not cls.company.partner_id.bank_ids:

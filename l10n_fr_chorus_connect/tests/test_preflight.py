@@ -6,7 +6,11 @@ from unittest.mock import patch
 from odoo import Command
 from odoo.tests import tagged
 
-from ..models import account_move_preflight
+from ..chorus.sandbox.seed import (
+    ENGAGEMENT_MINISTRY,
+    ENGAGEMENT_MINISTRY_CLOSED,
+    ENGAGEMENT_MINISTRY_PENDING,
+)
 from .common import (
     SIRET_COMMUNE,
     SIRET_COMMUNITY,
@@ -119,7 +123,7 @@ class TestChorusPreflight(ChorusFacturxCommon):
             self._invoice(partner=self.buyers[SIRET_PUBLIC_BODY]),
             [("purchase_order_reference", "requires an engagement number")],
         )
-        self._assert_problems(self._invoice(partner=self.buyers[SIRET_PUBLIC_BODY], ref="EJ-2026-0001"), [])
+        self._assert_problems(self._invoice(partner=self.buyers[SIRET_PUBLIC_BODY], ref="EJ-2026-0002"), [])
 
     def test_service_and_engagement_required(self):
         buyer = self.buyers[SIRET_MINISTRY]
@@ -156,6 +160,39 @@ class TestChorusPreflight(ChorusFacturxCommon):
         self._assert_problems(
             self._invoice(partner=buyer, buyer_reference="SERV-PHARMA", ref="1300012345"), []
         )
+
+    def test_required_engagement_is_checked_against_chorus(self):
+        ministry = self.buyers[SIRET_MINISTRY]
+
+        def invoice(number, partner=ministry, service="MIN-SERV-01"):
+            return self._invoice(partner=partner, buyer_reference=service, ref=number)
+
+        self._assert_problems(invoice(ENGAGEMENT_MINISTRY), [])
+        self._assert_problems(invoice(ENGAGEMENT_MINISTRY_PENDING), [])
+        self._assert_problems(
+            invoice("EJ-2099-0404"),
+            [("purchase_order_reference", "is unknown to Chorus Pro for your structure")],
+        )
+        self._assert_problems(
+            invoice(ENGAGEMENT_MINISTRY_CLOSED), [("purchase_order_reference", "is closed in Chorus Pro")]
+        )
+        self._assert_problems(
+            invoice(ENGAGEMENT_MINISTRY, partner=self.buyers[SIRET_HOSPITAL], service="SERV-PHARMA"),
+            [("purchase_order_reference", "belongs to another structure")],
+        )
+
+    def test_engagement_check_without_chorus_is_a_warning_only(self):
+        self.inject_fault("engagementsJuridiques/v1/rechercher", "http_503", times=5)
+        invoice = self._invoice(
+            partner=self.buyers[SIRET_MINISTRY], buyer_reference="MIN-SERV-01", ref="EJ-2026-0503"
+        )
+        self._assert_problems(invoice, [])
+        [warning] = self._assert_problems(
+            invoice,
+            [("purchase_order_reference", "could not be checked with Chorus Pro")],
+            include_warnings=True,
+        )
+        self.assertFalse(warning["blocking"])
 
     def test_no_requirement(self):
         self._assert_problems(self._invoice(partner=self.buyers[SIRET_HIGH_SCHOOL]), [])
@@ -266,15 +303,21 @@ class TestChorusPreflight(ChorusFacturxCommon):
     def test_attachment_larger_than_10_mb(self):
         invoice = self._invoice()
         self._attach(invoice, "plan.pdf", raw=b"0" * (10 * 1024 * 1024 + 1))
-        self._assert_problems(invoice, [("chorus_attachment_ids", "larger than 10 MB")])
+        self._assert_problems(
+            invoice,
+            [
+                ("chorus_attachment_ids", "larger than 10 MB"),
+                ("chorus_attachment_ids", "Chorus Pro takes 10 MB per deposited file"),
+            ],
+        )
 
-    def test_attachments_larger_than_the_invoice_limit_together(self):
+    def test_attachments_over_the_deposited_file_limit_together(self):
         invoice = self._invoice()
-        self._attach(invoice, "plan1.pdf", raw=b"0" * 600)
-        self._attach(invoice, "plan2.pdf", raw=b"0" * 600)
-        # 118 MB of test data would be slow to write: the rule is checked against a smaller limit.
-        with patch.object(account_move_preflight, "ATTACHMENTS_TOTAL_MAX_BYTES", 1000):
-            self._assert_problems(invoice, [("chorus_attachment_ids", "more than 118 MB together")])
+        self._attach(invoice, "plan1.pdf", raw=b"0" * 6_000_000)
+        self._attach(invoice, "plan2.pdf", raw=b"0" * 6_000_000)
+        self._assert_problems(
+            invoice, [("chorus_attachment_ids", "weigh 12.0 MB together; Chorus Pro takes 10 MB per")]
+        )
 
     # --- Factur-X --------------------------------------------------------
     def test_facturx_schema_errors_are_problems(self):

@@ -105,6 +105,30 @@ class TestChorusSettings(ChorusSandboxCase):
         self.company.invalidate_recordset()
         self.assertGreater(self.company.chorus_password_expiry, datetime.date.today())
 
+    def test_password_expiry_absent_from_chorus_keeps_the_dates_known(self):
+        read = self.company._chorus_refresh_password_expiry()
+        self.assertTrue(read)
+        self.company.chorus_password_expiry_manual = datetime.date(2026, 7, 1)
+        self.inject_fault("structures/v1/consulter", "no_password_expiry")
+        self.assertFalse(self.company._chorus_refresh_password_expiry())
+        self.assertEqual(self.company.chorus_password_expiry, read, "the date read before stays")
+        self.assertEqual(self.company.chorus_password_expiry_due, min(read, datetime.date(2026, 7, 1)))
+
+    def test_password_expiry_reminders_from_the_date_entered(self):
+        """Chorus Pro gives no expiry: the date the administrator typed drives the reminders."""
+        self.company.write(
+            {"chorus_password_expiry": False, "chorus_password_expiry_manual": datetime.date(2026, 7, 15)}
+        )
+        self.assertEqual(self.company.chorus_password_expiry_due, datetime.date(2026, 7, 15))
+        self.assertFalse(self.company._chorus_remind_password_expiry(today=datetime.date(2026, 6, 1)))
+        self.assertTrue(self.company._chorus_remind_password_expiry(today=datetime.date(2026, 6, 15)))
+        self.assertTrue(self._todo_count())
+        self.company.chorus_password_expiry = datetime.date(2026, 7, 5)
+        self.assertTrue(
+            self.company._chorus_remind_password_expiry(today=datetime.date(2026, 6, 29)),
+            "the earlier date read from Chorus Pro re-arms the 7-day reminder",
+        )
+
     def test_neutralized_database_goes_back_to_sandbox_without_secrets(self):
         self.company.write({"chorus_environment": "production", "chorus_sandbox_url": False})
         self.env.flush_all()

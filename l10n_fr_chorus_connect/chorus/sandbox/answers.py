@@ -23,6 +23,8 @@ class Context:
     step_delay: float
     account: SeedAccount | None = None
     base_url: str = ""
+    # A fault the operation plays itself (paging, omitted fields) and its parameters.
+    fault: tuple = (None, {})
 
 
 def ok(**fields) -> dict:
@@ -38,9 +40,17 @@ def missing(key: str) -> dict:
 
 
 def page_request(
-    ctx: Context, params, page_key: str = "pageResultatDemandee", size_key: str = "nbResultatsParPage"
+    ctx: Context,
+    params,
+    page_key: str = "pageResultatDemandee",
+    size_key: str = "nbResultatsParPage",
+    cap: int | None = None,
 ):
-    """(page, size) from a pagination object; default 10 per page like Chorus."""
+    """(page, size) from a pagination object; default 10 per page like Chorus, at most ``cap``.
+
+    Paging faults: ``page_cap`` serves ``size`` items a page whatever was asked (a server capping
+    or ignoring the size); ``page_repeat`` answers the first page whatever page was asked.
+    """
     params = params if isinstance(params, dict) else {}
     try:
         size = int(params.get(size_key) or ctx.config.default_page_size)
@@ -50,7 +60,27 @@ def page_request(
         page = int(params.get(page_key) or 1)
     except (TypeError, ValueError):
         page = 1
-    return max(page, 1), min(max(size, 1), ctx.config.max_page_size)
+    size = min(max(size, 1), cap or ctx.config.max_page_size)
+    fault, fault_params = ctx.fault
+    if fault == "page_cap":
+        size = max(int(fault_params.get("size", ctx.config.default_page_size)), 1)
+    elif fault == "page_repeat":
+        page = 1
+    return max(page, 1), size
+
+
+def search_answer(ctx: Context, found: list, params, list_key: str, **paging) -> dict:
+    """A paginated search answer, or the "no result" refusal when nothing matched."""
+    if not found and ctx.config.empty_search == "no_result":
+        return no_result()
+    page, size = page_request(ctx, params, **paging)
+    chunk, info = paginate(found, page, size)
+    return ok(**{list_key: chunk, "parametresRetour": info})
+
+
+def no_result() -> dict:
+    """The answer of a search that found nothing (Pastell's CPPWrapper: codeRetour 20000)."""
+    return error(20000, "TRA_MSG_00.015 - La recherche n'a retourne aucun resultat.")
 
 
 def paginate(items: list, page: int, size: int):

@@ -23,6 +23,7 @@ import threading
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
+from .. import contract
 from . import (
     auth,
     clock,
@@ -44,6 +45,11 @@ GET_ROUTES = dict(routes_transverses.GET_ROUTES)
 JSON_TYPE = "application/json;charset=utf-8"
 TRUNCATED_BODY = b'{"codeRetour": 0, "libelle": "TRA_MSG_00.0'
 BAD_BODY = {"codeRetour": 400, "libelle": "Requete mal formulee : le corps doit etre un objet JSON."}
+UNDOCUMENTED = "Requete mal formulee : {problems}."
+
+
+class UndocumentedAnswerError(AssertionError):
+    """The sandbox was about to answer a key the published contract does not have: a sandbox bug."""
 
 
 class ConnectionDropped(Exception):  # noqa: N818 - names the event, like ConnectionResetError
@@ -206,6 +212,8 @@ class SandboxApp:
             if fault in faults.REFUSING:
                 response = self._refusal(fault, params)
             else:
+                if fault in faults.HANDED_TO_OPERATION:
+                    ctx.fault = (fault, params)
                 response = self._answer(ctx, request, route, handler, expire=fault == faults.EXPIRE_TOKEN)
         if fault == faults.TIMEOUT:
             self.shutdown_event.wait(faults.capped_delay(params.get("delay", self.config.timeout_delay)))
@@ -224,15 +232,30 @@ class SandboxApp:
             header = request.headers.get("cpro-account")
             if header is not None or request.method != "GET":
                 ctx.account = auth.technical_account(header)
-            payload = handler(ctx, _json_body(request))
+            body = _json_body(request)
+            problems = contract.request_problems(route, body)
+            if problems:
+                # The real API refuses keys it does not know on some operations (issue 8): so do we, on all.
+                return json_response(
+                    {"codeRetour": 400, "libelle": UNDOCUMENTED.format(problems="; ".join(problems))}, 400
+                )
+            payload = handler(ctx, body)
         except auth.Refusal as refusal:
             return json_response(refusal.body, refusal.status, refusal.headers)
         except _BadBodyError:
             return json_response(BAD_BODY, 400)
+        problems = contract.response_problems(route, payload)
+        if problems:
+            raise UndocumentedAnswerError(f"{route}: {'; '.join(problems)}")
         failed = payload.get("codeRetour", 0) != 0
         return json_response(payload, self.config.business_error_status if failed else 200)
 
     def _refusal(self, fault: str, params: dict) -> Response:
+        if fault == faults.INVALID_CLIENT:
+            status = int(params.get("status", 400))
+            return json_response(
+                {"error": "invalid_client", "error_description": "Client authentication failed"}, status
+            )
         if fault == faults.RATE_LIMIT:
             retry_after = f"{faults.capped_delay(params.get('retry_after', 2)):g}"
             return json_response(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import clock, faults, lifecycle, store, vendor
+from . import clock, faults, flows, lifecycle, store, vendor
 from .answers import Context
 
 
@@ -66,8 +66,9 @@ def set_scenario(ctx: Context, body: dict, app) -> dict:
     number, scenario = body.get("invoice_number"), body.get("scenario", lifecycle.NORMAL)
     if not number:
         raise ControlError(400, "invoice_number is required")
-    if scenario not in lifecycle.SCENARIOS:
-        raise ControlError(400, f"scenario must be one of {', '.join(lifecycle.SCENARIOS)}")
+    known = (*lifecycle.SCENARIOS, *flows.FLOW_SCENARIOS)
+    if scenario not in known:
+        raise ControlError(400, f"scenario must be one of {', '.join(known)}")
     ctx.db.execute(
         "INSERT INTO scenarios (invoice_number, scenario) VALUES (?, ?) "
         "ON CONFLICT(invoice_number) DO UPDATE SET scenario = excluded.scenario",

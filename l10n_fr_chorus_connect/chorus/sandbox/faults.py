@@ -16,6 +16,12 @@ What each fault does:
 * ``expire_token``: the bearer presented by this call is expired from now on: HTTP 401.
 * ``business_error_400``: HTTP 400 with ``{"codeRetour", "libelle"}`` (``code``/``libelle``
   parameters), nothing processed.
+* ``page_cap``: a search serves ``size`` (default 10) items a page whatever size was asked.
+* ``page_repeat``: a search answers its first page whatever page was asked.
+* ``no_password_expiry``: ``structures/v1/consulter`` answers without
+  ``dateExpirationMotPasseCompteTech`` (the Swagger does not make it mandatory).
+* ``invalid_client``: the token endpoint answers HTTP 400 ``invalid_client`` to valid credentials
+  (``status`` 401 for the other form PISTE is reported to use), as PISTE does to some bursts.
 
 Every delay a fault asks for (``delay``, ``retry_after``) is capped at :data:`MAX_DELAY` seconds,
 when the fault is stored and again when it is applied (a file written by an older sandbox may hold
@@ -36,6 +42,10 @@ RATE_LIMIT = "rate_limit"
 EXPIRE_TOKEN = "expire_token"
 MALFORMED_JSON = "malformed_json"
 BUSINESS_ERROR_400 = "business_error_400"
+PAGE_CAP = "page_cap"
+PAGE_REPEAT = "page_repeat"
+NO_PASSWORD_EXPIRY = "no_password_expiry"
+INVALID_CLIENT = "invalid_client"
 FAULTS = (
     TIMEOUT,
     DROP_AFTER_ACCEPT,
@@ -45,12 +55,16 @@ FAULTS = (
     EXPIRE_TOKEN,
     MALFORMED_JSON,
     BUSINESS_ERROR_400,
+    PAGE_CAP,
+    PAGE_REPEAT,
+    NO_PASSWORD_EXPIRY,
+    INVALID_CLIENT,
 )
 
 # Answered instead of processing the call.
-REFUSING = (HTTP_500, HTTP_503, RATE_LIMIT, BUSINESS_ERROR_400)
-# Applied after the call was processed and committed.
-AFTER_COMMIT = (TIMEOUT, DROP_AFTER_ACCEPT, MALFORMED_JSON)
+REFUSING = (HTTP_500, HTTP_503, RATE_LIMIT, BUSINESS_ERROR_400, INVALID_CLIENT)
+# Handed to the operation, which plays them in its answer.
+HANDED_TO_OPERATION = (PAGE_CAP, PAGE_REPEAT, NO_PASSWORD_EXPIRY)
 
 # Seconds: above the client's 30 s timeout (chorus.client), so a timeout is still a timeout.
 MAX_DELAY = 60.0

@@ -19,6 +19,21 @@ INTEGRATED = "IN_INTEGRE"
 PARTIAL = "IN_INTEGRE_PARTIEL"
 REJECTED = "IN_REJETE"
 
+# Scenarios of a flow, set per invoice number like the lifecycle ones: the flow of that invoice ends
+# in this state, its invoices not integrated, with this technical error (our wording: the real
+# messages of these states are not published).
+FLOW_END_SCENARIOS = {
+    "IN_INCIDENTE": ("ERR_INCIDENT", "Incident lors du traitement du flux. Merci de deposer a nouveau."),
+    "QP_IRRECEVABLE": ("ERR_QP_001", "IRRECEVABILITE: le flux ne respecte pas le format attendu."),
+    "QP_RECEVABLE_AVEC_ERREUR": ("ERR_QP_002", "Flux recevable avec erreur: demande de paiement non creee."),
+    "IN_A_RELANCER": ("ERR_RELANCE", "Le traitement du flux est a relancer. Merci de deposer a nouveau."),
+    "IN_ERREUR_INTERNE": ("ERR_INTERNE", "Erreur interne lors du traitement du flux."),
+}
+# The flow is integrated, but its invoice is neither created nor listed in listeErreurDP: what
+# production reports sometimes do (issue 8, "omitted rejection").
+OMITTED = "omitted_rejection"
+FLOW_SCENARIOS = (*FLOW_END_SCENARIOS, OMITTED)
+
 SYNTAXES = (
     "IN_DP_E1_UBL_INVOICE",
     "IN_DP_E1_CII",
@@ -82,6 +97,7 @@ def deposit(ctx: Context, content: bytes, file_name: str, syntax: str) -> dict:
         technical.append(_technical_error(err))
         invoices = []
     taken = _numbers_taken(ctx.db, account.structure_siret)
+    flow_scenario = _flow_scenario(ctx.db, [facts.number for facts in invoices])
     for facts in invoices:
         errors = rules.check_invoice(facts, account, taken)
         if errors:
@@ -97,6 +113,12 @@ def deposit(ctx: Context, content: bytes, file_name: str, syntax: str) -> dict:
             accepted.append(facts)
             taken.add(facts.number)
     final = REJECTED if technical or not accepted else PARTIAL if invoice_errors else INTEGRATED
+    if flow_scenario in FLOW_END_SCENARIOS:
+        code, message = FLOW_END_SCENARIOS[flow_scenario]
+        technical.append({"codeErreur": code, "libelleErreur": message, "natureErreur": flow_scenario})
+        final, accepted, invoice_errors = flow_scenario, [], []
+    elif flow_scenario == OMITTED and accepted:
+        final, accepted = (PARTIAL if invoice_errors else INTEGRATED), []
     interface = INTERFACES.get(syntax, "1110")
     ready_at = ctx.now + ctx.flow_delay
     cursor = ctx.db.execute(
@@ -120,6 +142,16 @@ def deposit(ctx: Context, content: bytes, file_name: str, syntax: str) -> dict:
     for facts in accepted:
         _integrate(ctx, flow_id, facts, ready_at)
     return dict(ctx.db.execute("SELECT * FROM flows WHERE id = ?", (flow_id,)).fetchone())
+
+
+def _flow_scenario(db, numbers: list[str]) -> str | None:
+    """The flow scenario set on one of these invoice numbers (consumed), if any."""
+    for number in numbers:
+        row = db.execute("SELECT scenario FROM scenarios WHERE invoice_number = ?", (number,)).fetchone()
+        if row and row["scenario"] in FLOW_SCENARIOS:
+            db.execute("DELETE FROM scenarios WHERE invoice_number = ?", (number,))
+            return row["scenario"]
+    return None
 
 
 def _pop_scenario(db, number: str) -> str:

@@ -17,6 +17,11 @@ Scenarios (chosen per invoice number through ``/_sandbox/scenario`` before the d
   ordonnateur changes the status after the accountant paid (a connector must not assume a
   monotonic order, nor stop at the first MISE_EN_PAIEMENT). Played for every buyer, even one whose
   MISE_EN_PAIEMENT is normally not reported.
+
+Flow scenarios (:data:`.flows.FLOW_SCENARIOS`, same control call) end the invoice's flow instead:
+in ``IN_INCIDENTE``, ``QP_IRRECEVABLE``, ``QP_RECEVABLE_AVEC_ERREUR``, ``IN_A_RELANCER`` or
+``IN_ERREUR_INTERNE`` (nothing integrated), or ``omitted_rejection`` (``IN_INTEGRE`` without the
+invoice and without an error for it).
 """
 
 from __future__ import annotations

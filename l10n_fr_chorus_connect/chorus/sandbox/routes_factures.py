@@ -6,7 +6,7 @@ import base64
 import binascii
 
 from . import clock, directory, flows, lifecycle
-from .answers import Context, error, missing, money, ok, page_request, paginate
+from .answers import Context, error, missing, money, ok, page_request, paginate, search_answer
 
 INVOICE_NOT_FOUND = (20001, "GFA_MSG_01.001 - Facture introuvable.")
 TYPES = {"380": "FACTURE", "381": "AVOIR"}
@@ -26,7 +26,8 @@ def deposer_flux(ctx: Context, body: dict) -> dict:
         return error(20002, "GDP_MSG_11.001 - Le fichier du flux n'est pas encode en base 64.")
     if not content:
         return error(20002, "GDP_MSG_11.001 - Le fichier du flux est vide.")
-    if len(content) > ctx.config.max_file_size:
+    archive = str(body["nomFichier"]).lower().endswith((".zip", ".tar.gz", ".tgz"))
+    if len(content) > (ctx.config.max_archive_size if archive else ctx.config.max_file_size):
         return error(20001, "GDP_MSG_11.022")
     flow = flows.deposit(ctx, content, str(body["nomFichier"]), syntax)
     return ok(
@@ -127,7 +128,6 @@ def rechercher_fournisseur(ctx: Context, body: dict) -> dict:
     supplier = directory.structure_by_siret(supplier_siret)
     wanted_supplier = body.get("idFournisseur")
     params = body.get("rechercheFactureParFournisseur") or {}
-    page, size = page_request(ctx, params)
     items = []
     if not wanted_supplier or str(wanted_supplier) == str(supplier.structure_id):
         rows = [row for row in _visible_invoices(ctx, supplier_siret, body) if row["event_id"] is not None]
@@ -142,8 +142,7 @@ def rechercher_fournisseur(ctx: Context, body: dict) -> dict:
     maximum = params.get("nbResultatsMaximum")
     if isinstance(maximum, int) and maximum > 0:
         items = items[:maximum]
-    chunk, info = paginate(items, page, size)
-    return ok(parametresRetour=info, listeFactures=chunk)
+    return search_answer(ctx, items, params, "listeFactures")
 
 
 def _events_by_id(ctx: Context, ids: list) -> dict:
@@ -183,7 +182,10 @@ def consulter_historique(ctx: Context, body: dict) -> dict:
         }
         for event in history
     ]
-    if params.get("triSensListeHistoStatut") == "Descendant":
+    ascending = params.get("triSensListeHistoStatut") == "Ascendant" or (
+        not params.get("triSensListeHistoStatut") and not ctx.config.history_newest_first
+    )
+    if not ascending:
         entries.reverse()
     chunk, info = paginate(entries, page, size)
     return ok(

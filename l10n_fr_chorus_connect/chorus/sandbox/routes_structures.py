@@ -10,8 +10,8 @@ from ..values import (
     REQUIREMENT_SERVICE_AND_ENGAGEMENT,
     REQUIREMENT_SERVICE_OR_ENGAGEMENT,
 )
-from . import clock, directory
-from .answers import Context, error, missing, ok, page_request, paginate
+from . import clock, directory, seed
+from .answers import Context, error, missing, ok, page_request, paginate, search_answer
 
 STRUCTURE_NOT_FOUND = (20001, "GST_MSG_01.001 - Structure introuvable.")
 SERVICE_NOT_FOUND = (20001, "GST_MSG_02.001 - Service introuvable.")
@@ -48,14 +48,12 @@ def _structure_matches(structure, wanted: dict, ctx: Context, restrict_private: 
 def rechercher(ctx: Context, body: dict) -> dict:
     wanted = body.get("structure") or {}
     restrict_private = body.get("restreindreStructuresPrivees") is not False
-    page, size = page_request(ctx, body.get("parametres"))
     found = [
         _listed(structure)
         for structure in directory.all_structures()
         if _structure_matches(structure, wanted, ctx, restrict_private)
     ]
-    chunk, info = paginate(found, page, size)
-    return ok(listeStructures=chunk, parametresRetour=info)
+    return search_answer(ctx, found, body.get("parametres"), "listeStructures")
 
 
 def _parametres(structure) -> dict:
@@ -93,7 +91,7 @@ def consulter(ctx: Context, body: dict) -> dict:
         "structurePriveePublique": "PUBLIQUE" if structure.public else "PRIVEE",
         "estValideurDeleguee": False,
     }
-    if structure.siret == ctx.account.structure_siret:
+    if structure.siret == ctx.account.structure_siret and ctx.fault[0] != "no_password_expiry":
         # The technical password must be changed every 424 days; the sandbox keeps it fresh.
         expiry = ctx.now + 200 * 86400
         general["dateExpirationMotPasseCompteTech"] = clock.fmt_iso(expiry)
@@ -127,7 +125,9 @@ def rechercher_services(ctx: Context, body: dict) -> dict:
     if body.get("idStructure") in (None, ""):
         return missing("idStructure")
     structure = directory.structure_by_id(body["idStructure"])
-    page, size = page_request(ctx, body.get("parametresRechercherServicesStructure"))
+    page, size = page_request(
+        ctx, body.get("parametresRechercherServicesStructure"), cap=ctx.config.services_page_cap
+    )
     services = [_listed_service(service) for service in structure.services] if structure else []
     chunk, info = paginate(services, page, size)
     return ok(listeServices=chunk, parametresRetour=info)
@@ -181,22 +181,17 @@ def rechercher_engagements(ctx: Context, body: dict) -> dict:
             continue
         if state and engagement.state != state:
             continue
-        buyer = directory.structure_by_siret(engagement.buyer_siret)
         found.append(
             {
                 "idEngagementJuridique": engagement.engagement_id,
                 "numeroEngagementJuridique": engagement.number,
-                "etatCourantEngagementJuridique": engagement.state,
-                "structureReceptriceEngagementJuridique": str(supplier.structure_id),
-                "idStructureEmettrice": buyer.structure_id,
-                "identifiantStructureEmettrice": buyer.siret,
-                "designationStructureEmettrice": buyer.name,
-                "montantHT": float(engagement.amount),
+                "libelleEtatCourantEJ": seed.ENGAGEMENT_STATES[engagement.state],
+                "structureReceptrice": str(supplier.structure_id),
+                "codeServiceExecutant": engagement.service_code,
+                "montantTotalTtc": float(engagement.amount),
             }
         )
-    page, size = page_request(ctx, body.get("parametres"))
-    chunk, info = paginate(found, page, size)
-    return ok(listeEngagementJuridique=chunk, parametresRetour=info)
+    return search_answer(ctx, found, body.get("parametresRecherche"), "listeEngagementJuridique")
 
 
 ROUTES = {

@@ -52,7 +52,6 @@ def structures_actives_fournisseur(ctx: Context, body: dict) -> dict:
             {
                 "idStructureCPP": structure.structure_id,
                 "identifiant": structure.siret,
-                "typeIdentifiant": "SIRET",
                 "designationStructure": structure.name,
             }
         ]
@@ -66,8 +65,8 @@ def coordonnees_bancaires(ctx: Context, body: dict) -> dict:
     accounts = ctx.account.bank_accounts if str(body["idStructure"]) == str(own.structure_id) else ()
     return ok(
         listeCoordonneeBancaire=[
-            {"idCoordonneeBancaire": bank_id, "nomCoordonneeBancaire": name, "iban": iban}
-            for bank_id, name, iban in accounts
+            {"idCoordonneeBancaire": bank_id, "nomCoordonneeBancaire": name}
+            for bank_id, name, _iban in accounts
         ]
     )
 

@@ -21,7 +21,6 @@ PISTE_CLIENT_ID = "sandbox-client-id"
 PISTE_CLIENT_SECRET = "sandbox-client-secret"
 TECHNICAL_LOGIN = "TECH_1_SANDBOX@cpro.fr"
 TECHNICAL_PASSWORD = "sandbox-password"
-TOKEN_LIFETIME = 3600
 
 SUPPLIER_SIRET = "73282932000074"
 SUPPLIER_NAME = "DEMO FOURNISSEUR SAS"
@@ -49,6 +48,8 @@ ENGAGEMENT_MINISTRY = "EJ-2026-0001"
 ENGAGEMENT_PUBLIC_BODY = "EJ-2026-0002"
 ENGAGEMENT_HOSPITAL = "1300012345"
 ENGAGEMENTS = (ENGAGEMENT_MINISTRY, ENGAGEMENT_PUBLIC_BODY, ENGAGEMENT_HOSPITAL)
+ENGAGEMENT_MINISTRY_CLOSED = "EJ-2023-0042"  # CLOTURE
+ENGAGEMENT_MINISTRY_PENDING = "EJ-2026-0007"  # A_TRAITER: usable
 
 _OPEN_FROM, _OPEN_TO, _CLOSED_TO = "2016-10-25 17:42", "2050-12-31 00:00", "2023-12-31 00:00"
 
@@ -81,6 +82,11 @@ class SeedStructure:
     email: str = ""
 
 
+# Engagement states: the code OCA filters on (COMMANDE) and the label the search answers
+# (libelleEtatCourantEJ). The labels of other states are not published: these are our choice.
+ENGAGEMENT_STATES = {"COMMANDE": "Commandé", "CLOTURE": "Clôturé", "A_TRAITER": "A traiter"}
+
+
 @dataclass(frozen=True)
 class SeedEngagement:
     engagement_id: int
@@ -89,6 +95,7 @@ class SeedEngagement:
     supplier_siret: str = SUPPLIER_SIRET
     state: str = "COMMANDE"
     amount: str = "10000.00"
+    service_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -204,9 +211,11 @@ STRUCTURES: tuple[SeedStructure, ...] = (
 )
 
 ENGAGEMENT_RECORDS: tuple[SeedEngagement, ...] = (
-    SeedEngagement(41000001, ENGAGEMENT_MINISTRY, BUYER_MINISTRY_SIRET),
+    SeedEngagement(41000001, ENGAGEMENT_MINISTRY, BUYER_MINISTRY_SIRET, service_code="MIN-SERV-01"),
     SeedEngagement(41000002, ENGAGEMENT_PUBLIC_BODY, BUYER_PUBLIC_BODY_SIRET),
-    SeedEngagement(41000003, ENGAGEMENT_HOSPITAL, BUYER_HOSPITAL_SIRET),
+    SeedEngagement(41000003, ENGAGEMENT_HOSPITAL, BUYER_HOSPITAL_SIRET, service_code="SERV-PHARMA"),
+    SeedEngagement(41000004, ENGAGEMENT_MINISTRY_CLOSED, BUYER_MINISTRY_SIRET, state="CLOTURE"),
+    SeedEngagement(41000005, ENGAGEMENT_MINISTRY_PENDING, BUYER_MINISTRY_SIRET, state="A_TRAITER"),
 )
 
 ACCOUNTS: tuple[SeedAccount, ...] = (
