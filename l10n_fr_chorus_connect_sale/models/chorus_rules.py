@@ -15,7 +15,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.l10n_fr_chorus_connect.chorus.errors import ChorusError
 from odoo.addons.l10n_fr_chorus_connect.chorus.values import REQUIREMENT_SERVICE_OR_ENGAGEMENT
-from odoo.addons.l10n_fr_chorus_connect.models.account_move_chorus_data import ENGAGEMENT_MAX_LENGTH
+from odoo.addons.l10n_fr_chorus_connect.models.account_move_preflight import ENGAGEMENT_MAX_LENGTH
 
 __all__ = [
     "ENGAGEMENT_MAX_LENGTH",
@@ -84,7 +84,9 @@ def engagement_known(company, engagement):
     if not engagement or not company.chorus_supplier_structure_id:
         return None
     try:
-        found = company._chorus_client().search_engagements(company.chorus_supplier_structure_id, engagement)
+        # The invoice pre-flight's look-up (same answer cache): one way to ask Chorus Pro about a number.
+        invoice = company.env["account.move"].new({"company_id": company.id})
+        found = invoice._chorus_engagements(company.chorus_supplier_structure_id, engagement)
     except (ChorusError, UserError) as error:
         _logger.info("Chorus Pro engagement %s not checked: %s", engagement, getattr(error, "message", error))
         return None
