@@ -3,8 +3,6 @@ from odoo import api, fields, models
 
 from .chorus_access import GROUP_MANAGER, check_chorus_access
 
-LEDGER_PREVIEW = 10
-
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -17,31 +15,24 @@ class ResConfigSettings(models.TransientModel):
     chorus_token_low_threshold = fields.Integer(
         related="company_id.chorus_token_low_threshold", readonly=False
     )
-    chorus_token_pack_ids = fields.Many2many(
-        "chorus.token.pack", string="Token Packs", compute="_compute_chorus_tokens"
-    )
-    chorus_token_ledger_ids = fields.Many2many(
-        "chorus.token.ledger", string="Latest Ledger Entries", compute="_compute_chorus_tokens"
-    )
 
     @api.depends("company_id")
     def _compute_chorus_tokens(self):
-        packs = self.env["chorus.token.pack"].search([])
         for settings in self:
             wallet = settings.company_id._chorus_wallet()
             settings.chorus_token_balance = wallet.balance
             settings.chorus_token_held = wallet.held
             settings.chorus_token_month_consumption = wallet.month_consumption
-            settings.chorus_token_pack_ids = packs
-            settings.chorus_token_ledger_ids = (
-                self.env["chorus.token.ledger"]
-                .sudo()
-                .search([("wallet_id", "=", wallet.id)], limit=LEDGER_PREVIEW)
-            )
 
     def action_chorus_token_ledger(self):
         check_chorus_access(self, "read")
         return self.company_id._chorus_wallet().action_open_ledger()
+
+    def action_chorus_token_packs(self):
+        check_chorus_access(self, group=GROUP_MANAGER)
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_fr_chorus_connect.action_chorus_token_pack_buy"
+        )
 
     def action_chorus_token_orders(self):
         check_chorus_access(self, "read")
