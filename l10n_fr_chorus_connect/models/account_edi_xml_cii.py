@@ -18,6 +18,10 @@ invoice to a public body we declare EN 16931 (what Chorus Pro documents for
   delivery party, BG-13, which has none in EN 16931);
 * unit prices exact (BT-146/147/148 have no decimal limit, unlike amounts):
   BT-146 x BT-129 rounds to BT-131 instead of missing it by cents;
+* in "round globally" mode, Odoo books the rounding difference in the lines'
+  balances but writes their rounded subtotals: the difference per VAT rate
+  becomes a document-level charge or allowance "Arrondi" (BG-20/BG-21), so that
+  BR-CO-10 and BR-S-08 hold and the totals stay those of the accounting;
 * a credit note names the invoice it cancels (BG-3: BT-25 and its date BT-26);
 * the customer's own reference (``ref``) is kept when the engagement takes the
   purchase-order slot (BT-13): as a note (BG-1, BT-22) with subject code AAI
@@ -39,6 +43,8 @@ EN16931_GUIDELINE = "urn:cen.eu:en16931:2017"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
+UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
+ROUNDING_REASON = "Arrondi"
 NS = {"ram": RAM, "rsm": RSM}
 CUSTOMER_REFERENCE_SUBJECT = "AAI"  # UNTDID 4451 "General information"
 # The file is read by a French public buyer, whatever the user's language.
@@ -101,6 +107,7 @@ class AccountEdiXmlCii(models.AbstractModel):
         self._chorus_name_products(tree)
         self._chorus_drop_delivery_contact(tree)
         self._chorus_set_unit_prices(tree, invoice)
+        self._chorus_book_rounding_difference(tree)
         self._chorus_note_customer_reference(tree, invoice)
         self._chorus_reference_origin_invoice(tree, invoice)
         self._chorus_set_buyer_address(tree, invoice)
@@ -206,6 +213,50 @@ class AccountEdiXmlCii(models.AbstractModel):
         # Odoo writes a negative line as a negative quantity at a positive price.
         return abs(price), abs(net)
 
+    def _chorus_book_rounding_difference(self, tree):
+        settlement = tree.find(".//ram:ApplicableHeaderTradeSettlement", NS)
+        bases = {}
+        for tax in settlement.findall("ram:ApplicableTradeTax", NS):
+            key = _tax_key(tax)
+            bases[key] = bases.get(key, 0) + Decimal(tax.findtext("ram:BasisAmount", "0", NS))
+        for item in tree.iterfind(
+            ".//ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement", NS
+        ):
+            key = _tax_key(item.find("ram:ApplicableTradeTax", NS))
+            bases[key] = bases.get(key, 0) - Decimal(item.findtext(".//ram:LineTotalAmount", "0", NS))
+        totals = {"true": Decimal(0), "false": Decimal(0)}
+        anchor = settlement.find("ram:BillingSpecifiedPeriod", NS)
+        if anchor is None:
+            anchor = settlement.findall("ram:ApplicableTradeTax", NS)[-1]
+        for (category, rate), difference in bases.items():
+            if not difference:
+                continue
+            indicator = "true" if difference > 0 else "false"
+            totals[indicator] += abs(difference)
+            # Schema order: ApplicableTradeTax+, BillingSpecifiedPeriod?, SpecifiedTradeAllowanceCharge*, ...
+            charge = etree.Element(f"{{{RAM}}}SpecifiedTradeAllowanceCharge")
+            etree.SubElement(
+                etree.SubElement(charge, f"{{{RAM}}}ChargeIndicator"), f"{{{UDT}}}Indicator"
+            ).text = indicator
+            etree.SubElement(charge, f"{{{RAM}}}ActualAmount").text = f"{abs(difference):.2f}"
+            etree.SubElement(charge, f"{{{RAM}}}Reason").text = ROUNDING_REASON
+            tax = etree.SubElement(charge, f"{{{RAM}}}CategoryTradeTax")
+            etree.SubElement(tax, f"{{{RAM}}}TypeCode").text = "VAT"
+            etree.SubElement(tax, f"{{{RAM}}}CategoryCode").text = category
+            if rate is not None:
+                etree.SubElement(tax, f"{{{RAM}}}RateApplicablePercent").text = f"{rate:f}"
+            anchor.addnext(charge)
+            anchor = charge
+        summation = settlement.find("ram:SpecifiedTradeSettlementHeaderMonetarySummation", NS)
+        line_total = summation.find("ram:LineTotalAmount", NS)
+        line_total.text = f"{Decimal(line_total.text) - totals['true'] + totals['false']:.2f}"
+        # Schema order: LineTotalAmount, ChargeTotalAmount, AllowanceTotalAmount, TaxBasisTotalAmount...
+        for tag, amount in (("AllowanceTotalAmount", totals["false"]), ("ChargeTotalAmount", totals["true"])):
+            if amount:
+                node = etree.Element(f"{{{RAM}}}{tag}")
+                node.text = f"{amount:.2f}"
+                line_total.addnext(node)
+
     def _chorus_note_customer_reference(self, tree, invoice):
         reference = (invoice.ref or "").strip()
         if not reference or invoice.move_type != "out_invoice":
@@ -233,6 +284,13 @@ class AccountEdiXmlCii(models.AbstractModel):
             date.text = origin.invoice_date.strftime("%Y%m%d")
         # Schema order: ..., SpecifiedTradeSettlementHeaderMonetarySummation, InvoiceReferencedDocument, ...
         settlement.find("ram:SpecifiedTradeSettlementHeaderMonetarySummation", NS).addnext(reference)
+
+
+def _tax_key(tax):
+    """``(category, rate)`` of a VAT breakdown or line tax; "not subject to VAT" (O) has no rate."""
+    category = tax.findtext("ram:CategoryCode", namespaces=NS)
+    rate = tax.findtext("ram:RateApplicablePercent", namespaces=NS)
+    return category, Decimal(rate).normalize() if rate and category != "O" else None
 
 
 def _decimal_text(value):

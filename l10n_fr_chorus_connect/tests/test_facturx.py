@@ -218,6 +218,40 @@ class TestChorusFacturx(ChorusFacturxCommon):
         self._assert_xpath(tree, "//ram:SpecifiedLineTradeSettlement//ram:LineTotalAmount", ["30.86"])
         self._assert_schematron_valid(self._xml(invoice))
 
+    def test_global_rounding_difference_is_a_document_level_charge(self):
+        # Odoo books 30.87 + 0.08 (the rounding of 30.864 + 0.084875 dispatched) but writes 30.86 + 0.08.
+        self.env.ref("product.decimal_price").digits = 4
+        self.company.tax_calculation_rounding_method = "round_globally"
+        invoice = self._invoice(
+            lines=[
+                {
+                    "name": "Fournitures",
+                    "quantity": 2.5,
+                    "price_unit": 12.3456,
+                    "tax_ids": [Command.set(self.tax_20.ids)],
+                },
+                {
+                    "name": "Impressions",
+                    "quantity": 7,
+                    "price_unit": 0.0125,
+                    "discount": 3,
+                    "tax_ids": [Command.set(self.tax_20.ids)],
+                },
+            ]
+        )
+        xml = self._xml(invoice)
+        tree = etree.fromstring(xml)
+        charge = f"{SETTLEMENT}/ram:SpecifiedTradeAllowanceCharge"
+        self._assert_xpath(tree, f"{charge}/ram:ChargeIndicator/*", ["true"])
+        self._assert_xpath(tree, f"{charge}/ram:ActualAmount", ["0.01"])
+        self._assert_xpath(tree, f"{charge}/ram:CategoryTradeTax/ram:RateApplicablePercent", ["20"])
+        summation = f"{SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
+        self._assert_xpath(tree, f"{summation}/ram:LineTotalAmount", ["30.94"])
+        self._assert_xpath(tree, f"{summation}/ram:ChargeTotalAmount", ["0.01"])
+        self._assert_xpath(tree, f"{summation}/ram:TaxBasisTotalAmount", [f"{invoice.amount_untaxed:.2f}"])
+        self._assert_xpath(tree, f"{summation}/ram:GrandTotalAmount", [f"{invoice.amount_total:.2f}"])
+        self._assert_schematron_valid(xml)
+
     def test_credit_note_names_the_invoice_it_cancels(self):
         invoice = self._invoice()
         reversal = (
