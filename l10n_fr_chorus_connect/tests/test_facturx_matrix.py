@@ -14,6 +14,7 @@ from odoo import Command
 from odoo.tests import tagged
 
 from ..chorus.facturx_reader import import_facturx
+from .test_deposit_common import DEPOSIT_ROUTE, ChorusDepositCase
 from .test_facturx import ChorusFacturxCommon, schematron_failures
 
 SIRET_COMMUNE_ANNEX = "21750001600027"
@@ -223,3 +224,54 @@ def _shape_test(shape):
 
 for _name, _shape in SHAPES.items():
     setattr(TestFacturxMatrix, f"test_shape_{_name}", _shape_test(_shape))
+
+
+@tagged("post_install", "-at_install")
+class TestFacturxAtDeposit(ChorusDepositCase):
+    """The schematron runs on the file about to be deposited, before any token or HTTP call."""
+
+    def test_deposited_flow_keeps_the_verdict_of_its_file(self):
+        move = self.create_public_invoice()
+        [result] = self.deposit(move)
+        self.assertEqual(result["outcome"], "deposited", result["message"])
+        self.assertTrue(
+            move.chorus_flow_id.facturx_verdict.startswith("Valid"), move.chorus_flow_id.facturx_verdict
+        )
+        self.assertIn("0 errors", move.chorus_flow_id.facturx_verdict)
+
+    def test_rule_broken_by_the_data_is_refused_before_anything_is_sent(self):
+        # A line "not subject to VAT" next to a line with VAT: BR-O-11, which Odoo and the XSD let through.
+        not_subject = self.env["account.tax"].create(
+            {
+                "name": "TVA non applicable, art. 293 B du CGI",
+                "amount": 0,
+                "type_tax_use": "sale",
+                "company_id": self.company.id,
+                "ubl_cii_tax_category_code": "O",
+                "ubl_cii_tax_exemption_reason_code": "VATEX-EU-O",
+            }
+        )
+        move = self.create_public_invoice(post=False)
+        move.invoice_line_ids = [
+            Command.create(
+                {
+                    "name": "Formation",
+                    "quantity": 1,
+                    "price_unit": 500.0,
+                    "tax_ids": [Command.set(not_subject.ids)],
+                }
+            )
+        ]
+        move.action_post()
+        self.assertFalse(move._chorus_preflight(), "the cheap pre-flight (Odoo, XSD) does not see it")
+        wallet = self.wallet()
+        balance, held = wallet.balance, wallet.held
+
+        [result] = self.deposit(move)
+
+        self.assertEqual(result["outcome"], "invalid")
+        self.assertIn("[BR-O-11]", result["message"])
+        self.assertIn("not subject to VAT", result["message"])
+        self.assertFalse(move.chorus_flow_ids)
+        self.assertEqual(self.calls(DEPOSIT_ROUTE), 0)
+        self.assertEqual((self.wallet().balance, self.wallet().held), (balance, held))
