@@ -45,6 +45,7 @@
         "views/chorus_token_views.xml",
         "views/res_config_settings_wallet_views.xml",
         "wizards/chorus_token_correction_views.xml",
+        "wizards/chorus_facturx_check_views.xml",
     ],
     "demo": ["demo/chorus_demo.xml"],
     "assets": {

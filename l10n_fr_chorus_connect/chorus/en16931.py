@@ -205,6 +205,13 @@ def shared() -> Schematron:
         return _shared
 
 
+def close_shared():
+    """Stop the child of this process, if any (it starts again on the next check)."""
+    with _shared_lock:
+        if _shared is not None:
+            _shared.close()
+
+
 def _serve(stylesheet):
     """Child side: compile once, then answer ``X`` requests (a CII) with ``S`` (its SVRL) or ``E``."""
     import resource

@@ -66,7 +66,7 @@ class ChorusFacturx(models.AbstractModel):
             ]
         problems = []
         for violation in violations:
-            field, message, fix = explain(violation, self.env.context)
+            field, message, fix = explain(violation, self.env.lang)
             problems.append({"field": field, "message": message, "fix": fix, "blocking": violation.blocking})
         return problems
 

@@ -117,11 +117,10 @@ GENERIC = (
 )
 
 
-def explain(violation, context):
-    """``(field, message, fix)`` of a :class:`~..chorus.en16931.Violation`, in ``context``'s language.
-
-    (Odoo's lazy translations read the language from a local variable named ``context``.)
-    """
+def explain(violation, lang):
+    """``(field, message, fix)`` of a :class:`~..chorus.en16931.Violation`, in ``lang``."""
+    # Odoo's lazy translations read the language from a local variable named ``context``.
+    context = {"lang": lang or "en_US"}  # noqa: F841
     field, message, fix = RULES.get(violation.rule, GENERIC)
     values = {"rule": violation.rule, "location": violation.location, "text": violation.message}
     return field, f"[{violation.rule}] {str(message) % values}", str(fix)

@@ -10,6 +10,10 @@ Another currency is refused at pre-flight (Chorus Pro invoices are in euros, the
 ``currency_id``); its file is still valid, so the refusal is the documented rule, not an accident.
 """
 
+import base64
+
+from lxml import etree
+
 from odoo import Command
 from odoo.tests import tagged
 
@@ -239,8 +243,8 @@ class TestFacturxAtDeposit(ChorusDepositCase):
         )
         self.assertIn("0 errors", move.chorus_flow_id.facturx_verdict)
 
-    def test_rule_broken_by_the_data_is_refused_before_anything_is_sent(self):
-        # A line "not subject to VAT" next to a line with VAT: BR-O-11, which Odoo and the XSD let through.
+    def _invoice_mixing_vat_and_not_subject_to_vat(self):
+        """A line "not subject to VAT" next to one with VAT: BR-O-11, which Odoo and the XSD let through."""
         not_subject = self.env["account.tax"].create(
             {
                 "name": "TVA non applicable, art. 293 B du CGI",
@@ -263,6 +267,10 @@ class TestFacturxAtDeposit(ChorusDepositCase):
             )
         ]
         move.action_post()
+        return move
+
+    def test_rule_broken_by_the_data_is_refused_before_anything_is_sent(self):
+        move = self._invoice_mixing_vat_and_not_subject_to_vat()
         self.assertFalse(move._chorus_preflight(), "the cheap pre-flight (Odoo, XSD) does not see it")
         wallet = self.wallet()
         balance, held = wallet.balance, wallet.held
@@ -275,3 +283,29 @@ class TestFacturxAtDeposit(ChorusDepositCase):
         self.assertFalse(move.chorus_flow_ids)
         self.assertEqual(self.calls(DEPOSIT_ROUTE), 0)
         self.assertEqual((self.wallet().balance, self.wallet().held), (balance, held))
+
+    def test_check_action_shows_the_verdict_and_the_file_and_sends_nothing(self):
+        move = self.create_public_invoice()
+        balance = self.wallet().balance
+        action = move.action_chorus_check_facturx()
+        check = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertTrue(check.valid)
+        self.assertTrue(check.verdict.startswith("Valid"), check.verdict)
+        self.assertIn(f"<ram:ID>{move.name}</ram:ID>", check.xml)
+        _filename, embedded = import_facturx().get_xml_from_pdf(base64.b64decode(check.pdf))
+        self.assertEqual(
+            etree.tostring(etree.fromstring(embedded)), etree.tostring(etree.fromstring(check.xml))
+        )
+        self.assertEqual(check.pdf_filename, f"factur-x_{move.name.replace('/', '-')}.pdf")
+
+        broken = self.env[action["res_model"]].browse(
+            self._invoice_mixing_vat_and_not_subject_to_vat().action_chorus_check_facturx()["res_id"]
+        )
+        self.assertFalse(broken.valid)
+        self.assertFalse(broken.pdf)
+        self.assertIn("[BR-O-11]", broken.verdict)
+        self.assertIn("<ram:CategoryCode>O</ram:CategoryCode>", broken.xml)
+
+        self.assertFalse((move | broken.move_id).chorus_flow_ids)
+        self.assertEqual(self.calls(DEPOSIT_ROUTE), 0)
+        self.assertEqual(self.wallet().balance, balance)
