@@ -222,8 +222,13 @@ class AccountEdiXmlCii(models.AbstractModel):
         for item in tree.iterfind(
             ".//ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement", NS
         ):
-            key = _tax_key(item.find("ram:ApplicableTradeTax", NS))
+            tax = item.find("ram:ApplicableTradeTax", NS)
+            if tax is None:  # a line without tax: Odoo's own check reports it
+                return
+            key = _tax_key(tax)
             bases[key] = bases.get(key, 0) - Decimal(item.findtext(".//ram:LineTotalAmount", "0", NS))
+        if not any(bases.values()):
+            return
         totals = {"true": Decimal(0), "false": Decimal(0)}
         anchor = settlement.find("ram:BillingSpecifiedPeriod", NS)
         if anchor is None:
