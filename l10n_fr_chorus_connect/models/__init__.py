@@ -7,7 +7,6 @@ from . import chorus_service
 from . import account_move_chorus_data
 from . import account_move_preflight
 from . import account_move_chorus_warnings
-from . import account_move_chorus_words
 from . import account_move_chorus_checks
 from . import account_edi_xml_cii
 from . import chorus_facturx

@@ -338,12 +338,5 @@ class AccountMove(models.Model):
                 )
 
     def _chorus_check_facturx(self, problem):
-        for message in self.env["chorus.facturx"]._check_move(self):
-            problem(
-                "",
-                self.env._(
-                    "The Factur-X of this invoice is not valid: %(error)s",
-                    error=self._chorus_explain_xsd(message),
-                ),
-                self.env._("Correct the invoice data named in the message."),
-            )
+        for found in self.env["chorus.facturx"]._check_move(self):
+            problem(found["field"], found["message"], found["fix"], found["blocking"])

@@ -126,6 +126,7 @@ class ChorusFlow(models.Model):
     syntax = fields.Char(readonly=True, default="IN_DP_E2_CII_FACTURX")
     filename = fields.Char(readonly=True)
     attachment_id = fields.Many2one("ir.attachment", string="Deposited File", readonly=True, copy=False)
+    facturx_verdict = fields.Text(string="Factur-X Check", readonly=True, copy=False)
     move_ids = fields.Many2many(
         "account.move",
         "chorus_flow_account_move_rel",
@@ -366,6 +367,7 @@ class ChorusFlow(models.Model):
                 "company_id": move.company_id.id,
                 "move_ids": [fields.Command.set(move.ids)],
                 "filename": document["filename"],
+                "facturx_verdict": document.get("verdict"),
                 "token_held": 1,
                 "environment": move.company_id.chorus_environment,
                 "sent_at": fields.Datetime.now(),

@@ -1,4 +1,4 @@
-from . import test_facturx, test_preflight
+from . import test_facturx, test_facturx_matrix, test_preflight
 from . import (
     test_partner,
     test_directory,

@@ -10,6 +10,7 @@ import requests
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from ..chorus import client as chorus_client
+from ..chorus import en16931
 from ..chorus.sandbox import SandboxConfig, SandboxServer, seed
 
 # The fixed seed identities of the team contract, as the sandbox serves them.
@@ -55,6 +56,9 @@ class ChorusSandboxCase(AccountTestInvoicingCommon):
     @AccountTestInvoicingCommon.setup_country("fr")
     def setUpClass(cls):
         super().setUpClass()
+        # Deposits start the EN 16931 checker, a child process: stop it before Odoo's class
+        # cleanup finds (and kills, with a warning) children left behind.
+        cls.addClassCleanup(en16931.close_shared)
         cls.sandbox = cls.enterClassContext(
             SandboxServer(SandboxConfig(db_path=":memory:", flow_delay=0, step_delay=0))
         )

@@ -25,15 +25,13 @@ class TestChorusWords(ChorusDepositCase):
         cls.fr = cls.env(context=dict(cls.env.context, lang="fr_FR"))
 
     def test_schema_error_is_explained_in_french(self):
-        move = self.fr["account.move"]
-        text = move._chorus_explain_xsd(XSD_ERROR)
+        facturx = self.fr["chorus.facturx"]
+        text = facturx._explain_xsd(XSD_ERROR)
         self.assertEqual(
             text,
             "l'élément IssueDateTime n'est pas permis à cet endroit du XML produit (attendu : TypeCode).",
         )
-        self.assertEqual(
-            move._chorus_explain_xsd("BR-FR-05 : adresse manquante"), "BR-FR-05 : adresse manquante"
-        )
+        self.assertEqual(facturx._explain_xsd("BR-FR-05 : adresse manquante"), "BR-FR-05 : adresse manquante")
 
     def test_correction_below_the_reserved_tokens_reads_right(self):
         wallet = self.wallet().with_env(self.fr)
