@@ -664,13 +664,13 @@ class ChorusFlow(models.Model):
         state = catalogue.flow_state(report.state)
         for move in moves:
             env = move._chorus_lang_env().env  # read by the customer's accountant, not the cron's user
-            reason = (by_number.get(move.name) or flow_reasons or env._("no reason given")).rstrip(" .")
+            reason = by_number.get(move.name) or flow_reasons or env._("no reason given")
             if move.name in by_number or report.state == FLOW_REJECTED:
                 message = env._(
                     "Chorus Pro rejected this invoice (flow %(flow)s): %(reason)s. "
                     "Fix it, then deposit it again; the token was given back.",
                     flow=self.name,
-                    reason=reason,
+                    reason=reason.rstrip(" ."),  # the sentence brings its own full stop
                 )
                 step = catalogue.flow_state(FLOW_REJECTED)
             else:
@@ -679,7 +679,7 @@ class ChorusFlow(models.Model):
                     "%(state)s (%(reason)s). It can be deposited again; the token was given back.",
                     flow=self.name,
                     state=report.state,
-                    reason=reason,
+                    reason=reason.rstrip(" ."),  # the sentence brings its own full stop
                 )
                 step = state
             self._detach_moves(move, message)
