@@ -94,7 +94,7 @@ class TestChorusPortalAccount(ChorusPortalCase):
 
     def test_public_invoices_service_is_refused(self):
         page = self.save_account(SIRET_HOSPITAL, "FACTURES_PUBLIQUES").text
-        self.assertIn("the service FACTURES_PUBLIQUES is reserved to invoices between public bodies", page)
+        self.assertIn("service FACTURES_PUBLIQUES is reserved to invoices between public bodies", page)
         self.assertFalse(self.hospital.chorus_service_code)
         self.assertFalse(self.partner_messages(self.hospital))
 
