@@ -1,5 +1,4 @@
 from . import res_partner
-from . import res_partner_chorus_words
 from . import res_company
 from . import res_config_settings
 from . import chorus_structure
@@ -15,9 +14,7 @@ from . import account_move_send
 from . import account_move_chorus_lang
 from . import account_move_chorus_follow_up
 from . import account_move_chorus_ready
-from . import account_move_chorus_tokens
 from . import chorus_flow
-from . import chorus_screens_banner
 from . import chorus_invoice_status
 from . import chorus_token_wallet
 from . import chorus_token_ledger

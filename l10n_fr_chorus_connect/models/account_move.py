@@ -11,7 +11,7 @@ from odoo.exceptions import UserError
 
 from ..chorus import catalogue
 from ..chorus.errors import ChorusError
-from .chorus_access import check_chorus_access
+from .chorus_access import GROUP_MANAGER, check_chorus_access
 from .chorus_flow import HOLDING_STATES, OPEN_STATES, PENDING_STATES
 from .chorus_invoice_status import _next_step, _status_label
 from .chorus_notification import chorus_notification
@@ -405,3 +405,26 @@ class AccountMove(models.Model):
             note=note,
             user_id=user.id,
         )
+
+    def _chorus_administrators(self):
+        """The people who may buy tokens for the company of these invoices (real users only)."""
+        company = self.company_id[:1] or self.env.company
+        return (
+            self.env.ref(GROUP_MANAGER)
+            .sudo()
+            .all_user_ids.filtered(
+                lambda user: user.active and not user.share and company in user.company_ids
+            )
+        )
+
+    def _chorus_who_buys_tokens(self):
+        """Where to buy tokens for the current user, or whom to ask."""
+        if self.env.user.has_group(GROUP_MANAGER):
+            return self.env._("Buy a pack in Invoicing > Chorus Pro > Token packs.")
+        names = ", ".join(self._chorus_administrators().sorted("name").mapped("name"))
+        if not names:
+            return self.env._("Ask your administrator to give someone the Chorus Pro Administrator role.")
+        return self.env._("Ask a Chorus Pro administrator to buy a pack: %(names)s.", names=names)
+
+    def _chorus_no_token_message(self):
+        return self.env._("No Chorus Pro token left.") + " " + self._chorus_who_buys_tokens()

@@ -100,6 +100,8 @@ class ChorusFlow(models.Model):
     _inherit = ["mail.thread"]
     _order = "id desc"
     _check_company_auto = True
+    # The environment banner (sandbox, qualification), on this screen too.
+    environment_banner = fields.Html(related="company_id.chorus_environment_banner")
 
     name = fields.Char(
         string="Flow Number",

@@ -289,3 +289,33 @@ class ResPartner(models.Model):
         )
         kind = "success" if all(structures.mapped("is_active")) else "warning"
         return chorus_notification(self.env, message, kind, title=self.env._("Chorus Pro directory"))
+
+    def _chorus_structure_summary(self, structure, requirement, count):
+        if not count:
+            return self.env._(
+                "%(structure)s: %(requirement)s, no service.",
+                structure=structure.display_name,
+                requirement=requirement,
+            )
+        if count == 1:
+            return self.env._(
+                "%(structure)s: %(requirement)s, 1 service.",
+                structure=structure.display_name,
+                requirement=requirement,
+            )
+        return self.env._(
+            "%(structure)s: %(requirement)s, %(count)s services.",
+            structure=structure.display_name,
+            requirement=requirement,
+            count=count,
+        )
+
+    # The environment banner (sandbox, qualification), on this screen too.
+    chorus_environment_banner = fields.Html(compute="_compute_chorus_environment_banner")
+
+    @api.depends_context("company")
+    def _compute_chorus_environment_banner(self):
+        # A contact is shared between companies: the banner of the company the user works in.
+        banner = self.env.company.chorus_environment_banner
+        for partner in self:
+            partner.chorus_environment_banner = banner
