@@ -89,6 +89,9 @@ class AccountEdiXmlCii(models.AbstractModel):
         if vals.get("chorus"):
             for key in XRECHNUNG_ONLY_CONSTRAINTS:
                 constraints.pop(key, None)
+            if constraints.get("tax_invoice_line"):
+                # The same fact twice (Odoo's generic check and its Factur-X one): the latter names BR-CO-04.
+                constraints.pop("tax_on_line", None)
             # BR-CO-26 is met by the SIRET (BT-30); the VAT number (BT-31) is only required
             # when some VAT applies (BR-S-02, BR-E-02...), not for "not subject to VAT" (O).
             categories = {key["tax_category_code"] for key in vals["tax_details"]["tax_details"]}

@@ -125,8 +125,9 @@ class ChorusFacturx(models.AbstractModel):
             xml, errors = self._build_xml(move)
         except UserError as error:
             xml, errors = b"", [error.args[0]]
-        if xml and move.state != "draft":
-            errors += self._xsd_errors(xml)
+        if xml and move.state != "draft" and not errors:
+            # After one of Odoo's own checks failed, a schema error only repeats it in XML terms.
+            errors = self._xsd_errors(xml)
         problems = [
             {
                 "field": "",

@@ -332,13 +332,13 @@ class TestChorusPreflight(ChorusFacturxCommon):
     def test_odoo_export_checks_are_problems(self):
         invoice = self._invoice(post=False)
         invoice.invoice_line_ids.tax_ids = False
-        self._assert_problems(
-            invoice,
-            [
-                ("", "Each invoice line should have at least one tax"),
-                ("", "at least one tax per invoice line"),
-            ],
-        )
+        self._assert_problems(invoice, [("", "at least one tax per invoice line. [BR-CO-04]")])
+
+    def test_a_line_without_tax_is_said_once_without_its_schema_echo(self):
+        invoice = self._invoice(post=False)
+        invoice.invoice_line_ids.tax_ids = False
+        invoice.action_post()
+        self._assert_problems(invoice, [("", "at least one tax per invoice line. [BR-CO-04]")])
 
     def test_buyer_siret_default(self):
         self.assertEqual(self._invoice(post=False).chorus_buyer_siret, SIRET_COMMUNE)
