@@ -164,6 +164,29 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
     # Helpers shared with the flow
     # ------------------------------------------------------------------
+    def button_draft(self):
+        # EXTENDS 'account': Odoo and Chorus Pro must keep telling the same invoice.
+        self._chorus_check_not_on_chorus()
+        return super().button_draft()
+
+    def button_cancel(self):
+        # EXTENDS 'account'
+        self._chorus_check_not_on_chorus()
+        return super().button_cancel()
+
+    def _chorus_check_not_on_chorus(self):
+        on_chorus = self.filtered(lambda move: move.chorus_flow_id.state in HOLDING_STATES)
+        if on_chorus:
+            raise UserError(
+                self.env._(
+                    "%(invoice)s is on Chorus Pro (flow %(flow)s): it can be neither reset to draft nor "
+                    "cancelled, or Odoo and Chorus Pro would disagree on it. Issue a credit note, deposit "
+                    "it, then a new invoice if needed.",
+                    invoice=on_chorus[0].display_name,
+                    flow=on_chorus[0].chorus_flow_id.name or on_chorus[0].chorus_flow_id.display_name,
+                )
+            )
+
     def _chorus_tokens_available(self):
         self.ensure_one()
         try:

@@ -90,6 +90,7 @@ class AccountMove(models.Model):
                 self.env._("This document is not a customer invoice or credit note to a public body."),
                 self.env._("Mark the customer as a public entity (Chorus Pro) on its contact form."),
             )
+        self._chorus_check_connection(problem)
         self._chorus_check_sirets(problem)
         structure = self._chorus_check_structure(problem)
         self._chorus_check_service_and_engagement(problem, structure)
@@ -97,12 +98,39 @@ class AccountMove(models.Model):
         self._chorus_check_number_and_currency(problem)
         self._chorus_check_attachments(problem)
         self._chorus_check_flow_size(problem)
-        if facturx:
+        self._chorus_check_line_taxes(problem)
+        if facturx and not any(found["blocking"] for found in problems):
+            # Built only from data that pass: otherwise its messages repeat the ones above in XML terms.
             # Both ask more than the form's data: Odoo's export, and Chorus Pro itself.
             self._chorus_check_engagement(problem)
             self._chorus_check_facturx(problem)
         self._chorus_check_directory_and_risks(problem, structure)
         return [p for p in problems if p["blocking"] or include_warnings]
+
+    def _chorus_check_connection(self, problem):
+        message = self.company_id._chorus_connection_problem()
+        if message:
+            problem(
+                "company_id",
+                message,
+                self.env._("A Settings administrator fills them in once; nothing is sent until then."),
+            )
+
+    def _chorus_check_line_taxes(self, problem):
+        """Every line carries a VAT category in the Factur-X (EN 16931 BR-CO-04): named before any export."""
+        untaxed = self.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product" and not line.tax_ids
+        )
+        for line in untaxed:
+            problem(
+                "invoice_line_ids",
+                self.env._(
+                    "The line « %(line)s » has no tax: Chorus Pro needs a VAT rate or an exemption on "
+                    "every line (rule BR-CO-04).",
+                    line=(line.name or line.product_id.display_name or "").splitlines()[0][:80],
+                ),
+                self.env._("Set its tax, e.g. 20 %, or the exempt tax with its reason."),
+            )
 
     def _chorus_check_sirets(self, problem):
         company_siret = self._chorus_company_siret()

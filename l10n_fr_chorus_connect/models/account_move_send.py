@@ -30,6 +30,8 @@ class AccountMoveSend(models.AbstractModel):
         if self._is_applicable_to_move(CHORUS, move):
             if not move.commercial_partner_id.with_company(move.company_id).invoice_sending_method:
                 methods.discard("email")
+            # Chorus Pro is the public buyer's channel: the same invoice is not sent again over Peppol.
+            methods.discard("peppol")
             methods.add(CHORUS)
         return methods
 

@@ -297,6 +297,7 @@ class ChorusFlow(models.Model):
         if problems:
             return self._outcome("invalid", move._chorus_problems_text(problems)), None, None
         try:
+            move.company_id._chorus_client()  # no connection possible: nothing recorded, nothing held
             document = self.env["chorus.facturx"]._build_document(move)
             flow = self._create_attempt(move, document)
             move.company_id._chorus_wallet()._hold(1)
@@ -722,7 +723,8 @@ class ChorusFlow(models.Model):
             try:
                 if company not in clients:
                     clients[company] = company._chorus_client()
-                flow._poll(clients[company])
+                # The tracked state changes are written in the chatter in the company's language.
+                flow.with_context(lang=company.partner_id.lang or self.env.lang)._poll(clients[company])
             except Exception as error:
                 self.env.cr.rollback()
                 flow = self.browse(flow_id)

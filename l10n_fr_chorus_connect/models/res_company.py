@@ -220,18 +220,30 @@ class ResCompany(models.Model):
                 session=company._chorus_sandbox_session(),
                 **{key: value for key, value in credentials.items() if value},
             )
-        missing = [key for key, value in credentials.items() if not value]
-        if missing:
-            raise UserError(
-                self.env._(
-                    "The Chorus Pro connection of %(company)s is not configured: fill the PISTE client id "
-                    "and "
-                    "secret and the technical account login and password in Settings > Invoicing > Chorus "
-                    "Pro.",
-                    company=self.name,
-                )
-            )
+        problem = company._chorus_connection_problem()
+        if problem:
+            raise UserError(problem)
         return ChorusClient.for_environment(company.chorus_environment, **credentials)
+
+    def _chorus_connection_problem(self):
+        """Why no client can be built for this company (translated), or an empty string. No network."""
+        self.ensure_one()
+        company = self.sudo()
+        if company.chorus_environment == "sandbox":
+            return ""  # empty credentials fall back to the sandbox's own
+        credentials = (
+            company.chorus_piste_client_id,
+            company.chorus_piste_client_secret,
+            company.chorus_login,
+            company.chorus_password,
+        )
+        if all(credentials):
+            return ""
+        return self.env._(
+            "The Chorus Pro connection of %(company)s is not configured: fill the PISTE client id and "
+            "secret and the technical account login and password in Settings > Invoicing > Chorus Pro.",
+            company=self.name,
+        )
 
     def _chorus_supplier_siret(self):
         self.ensure_one()

@@ -29,6 +29,15 @@ class TestDeposit(ChorusDepositCase):
         self.assertEqual(self.calls(DEPOSIT_ROUTE), 1)
         self.assertEqual(move.chorus_deposit_state, "deposited")
 
+    def test_deposited_invoice_is_neither_reset_to_draft_nor_cancelled(self):
+        move = self.create_public_invoice()
+        [result] = self.deposit(move)
+        self.assertEqual(result["outcome"], "deposited", result["message"])
+        for button in ("button_draft", "button_cancel"):
+            with self.subTest(button=button), self.assertRaisesRegex(UserError, "credit note"):
+                getattr(move, button)()
+        self.assertEqual(move.state, "posted")
+
     def test_factur_x_built_once_per_deposit_never_on_form_read(self):
         """One export and one XSD check per deposit, on the file sent; none when the panel is read."""
         move = self.create_public_invoice()

@@ -8,6 +8,8 @@ from lxml import etree
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from ..models.chorus_access import check_chorus_access
+
 
 class ChorusFacturxCheck(models.TransientModel):
     _name = "chorus.facturx.check"
@@ -46,8 +48,7 @@ class AccountMove(models.Model):
     def action_chorus_check_facturx(self):
         """Build the Factur-X of this invoice as a deposit would, send nothing, show the verdict."""
         self.ensure_one()
-        self._chorus_check_user()
-        self.check_access("read")
+        check_chorus_access(self, "read")
         if self.state != "posted":
             raise UserError(self.env._("Only a posted invoice has a Factur-X: post it first."))
         wizard = self.env["chorus.facturx.check"].create({"move_id": self.id})
