@@ -253,7 +253,7 @@ def main(argv):
         for name in argv:
             for violation in schematron.check(Path(name).read_bytes()):
                 level = "ERROR" if violation.blocking else "warning"
-                print(f"{name}: {level} {violation.rule} {violation.location}: {violation.message}")
+                sys.stdout.write(f"{name}: {level} {violation.rule} {violation.location}: {violation.message}\n")
     finally:
         schematron.close()
     return 0

@@ -55,7 +55,7 @@ class AccountMoveSend(models.AbstractModel):
 
     def _check_sending_data(self, moves, **custom_settings):
         # EXTENDS 'account': the deposit runs as superuser, the user's rights are checked first.
-        super()._check_sending_data(moves, **custom_settings)
+        result = super()._check_sending_data(moves, **custom_settings)
         methods = custom_settings.get("sending_methods")
         chorus_moves = moves.filtered(
             lambda move: self._is_applicable_to_move(CHORUS, move)
@@ -63,6 +63,7 @@ class AccountMoveSend(models.AbstractModel):
         )
         if chorus_moves:
             check_chorus_access(chorus_moves)
+        return result
 
     @api.model
     def _generate_and_send_invoices(self, moves, from_cron=False, **kwargs):
