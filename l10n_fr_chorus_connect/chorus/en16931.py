@@ -253,7 +253,8 @@ def main(argv):
         for name in argv:
             for violation in schematron.check(Path(name).read_bytes()):
                 level = "ERROR" if violation.blocking else "warning"
-                sys.stdout.write(f"{name}: {level} {violation.rule} {violation.location}: {violation.message}\n")
+                line = f"{name}: {level} {violation.rule} {violation.location}: {violation.message}"
+                sys.stdout.write(line + "\n")
     finally:
         schematron.close()
     return 0
