@@ -7,7 +7,14 @@ from stdnum.fr import siret as stdnum_siret
 from odoo import models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.l10n_fr_chorus_connect.chorus.values import (
+    REQUIREMENT_SERVICE,
+    REQUIREMENT_SERVICE_AND_ENGAGEMENT,
+)
+
 from . import chorus_rules
+
+SERVICE_REQUIRED = (REQUIREMENT_SERVICE, REQUIREMENT_SERVICE_AND_ENGAGEMENT)
 
 
 class ResPartner(models.Model):
@@ -41,6 +48,13 @@ class ResPartner(models.Model):
                 "Billing SIRET: %(siret)s is not valid: %(reason)s. Copy it again from your SIRET notice.",
                 siret=siret,
                 reason=reason,
+            )
+        structure = chorus_rules.buyer_structure(self.env, company, siret)
+        if not service_code and structure.requirement in SERVICE_REQUIRED:
+            return self.env._(
+                "Service code: %(structure)s requires one in Chorus Pro. Choose the service that handles "
+                "your invoices in the list.",
+                structure=structure.display_name,
             )
         siret_field = "chorus_siret" if self.chorus_siret else "company_registry"
         before = {"siret": self._chorus_effective_siret(), "service": self.chorus_service_code or ""}

@@ -7,7 +7,7 @@ Every bad input gets a clear message and changes nothing; another customer's ord
 from odoo import Command, http
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.l10n_fr_chorus_connect.tests.common import SIRET_HOSPITAL
+from odoo.addons.l10n_fr_chorus_connect.tests.common import SIRET_COMMUNE, SIRET_HOSPITAL
 
 from .common import ChorusSaleCase
 
@@ -95,6 +95,12 @@ class TestChorusPortalAccount(ChorusPortalCase):
     def test_public_invoices_service_is_refused(self):
         page = self.save_account(SIRET_HOSPITAL, "FACTURES_PUBLIQUES").text
         self.assertIn("service FACTURES_PUBLIQUES is reserved to invoices between public bodies", page)
+        self.assertFalse(self.hospital.chorus_service_code)
+        self.assertFalse(self.partner_messages(self.hospital))
+
+    def test_no_service_is_refused_when_the_authority_requires_one(self):
+        page = self.save_account(SIRET_COMMUNE, "").text
+        self.assertIn("requires one in Chorus Pro", page)
         self.assertFalse(self.hospital.chorus_service_code)
         self.assertFalse(self.partner_messages(self.hospital))
 
