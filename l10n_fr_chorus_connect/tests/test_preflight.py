@@ -331,14 +331,15 @@ class TestChorusPreflight(ChorusFacturxCommon):
 
     def test_odoo_export_checks_are_problems(self):
         invoice = self._invoice(post=False)
-        invoice.invoice_line_ids.tax_ids = False
-        self._assert_problems(invoice, [("", "at least one tax per invoice line. [BR-CO-04]")])
+        self.company.vat = False
+        self._assert_problems(invoice, [("", "The VAT number of your company is required")])
 
-    def test_a_line_without_tax_is_said_once_without_its_schema_echo(self):
+    def test_a_line_without_tax_is_named_once_without_its_schema_echo(self):
         invoice = self._invoice(post=False)
         invoice.invoice_line_ids.tax_ids = False
         invoice.action_post()
-        self._assert_problems(invoice, [("", "at least one tax per invoice line. [BR-CO-04]")])
+        problems = self._assert_problems(invoice, [("invoice_line_ids", "has no tax")])
+        self.assertIn("BR-CO-04", problems[0]["message"])
 
     def test_buyer_siret_default(self):
         self.assertEqual(self._invoice(post=False).chorus_buyer_siret, SIRET_COMMUNE)
