@@ -53,6 +53,12 @@ class ChorusSandboxCase(AccountTestInvoicingCommon):
     """
 
     @classmethod
+    def load_french(cls, modules=("l10n_fr_chorus_connect",)):
+        """French active and these modules' French translations loaded: what the user reads is asserted."""
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(list(modules), ["fr_FR"], overwrite=True)
+
+    @classmethod
     @AccountTestInvoicingCommon.setup_country("fr")
     def setUpClass(cls):
         super().setUpClass()

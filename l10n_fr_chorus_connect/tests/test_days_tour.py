@@ -14,8 +14,7 @@ class TestChorusDaysTour(ChorusDepositCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"]._load_module_terms(FRENCH_MODULES, ["fr_FR"], overwrite=True)
+        cls.load_french(FRENCH_MODULES)
 
     def french_user(self, login, groups):
         return self.env["res.users"].create(

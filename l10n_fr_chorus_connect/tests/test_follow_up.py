@@ -19,8 +19,7 @@ class TestChorusFollowUp(ChorusDepositCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"]._load_module_terms(["l10n_fr_chorus_connect"], ["fr_FR"], overwrite=True)
+        cls.load_french()
         cls.salesperson = cls.env["res.users"].create(
             {
                 "name": "Sophie Commerciale",

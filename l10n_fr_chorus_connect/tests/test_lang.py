@@ -17,8 +17,7 @@ class TestChorusLanguage(ChorusDepositCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"]._load_module_terms(["l10n_fr_chorus_connect"], ["fr_FR"], overwrite=True)
+        cls.load_french()
         (cls.public_partner | cls.public_invoice_address).lang = "fr_FR"
 
     def bodies(self, move):

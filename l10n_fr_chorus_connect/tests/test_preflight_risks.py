@@ -15,8 +15,7 @@ class TestChorusPreflightRisks(ChorusDepositCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"]._load_module_terms(["l10n_fr_chorus_connect"], ["fr_FR"], overwrite=True)
+        cls.load_french()
 
     def french(self, move):
         return move.with_context(lang="fr_FR")

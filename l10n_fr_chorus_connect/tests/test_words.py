@@ -20,8 +20,7 @@ class TestChorusWords(ChorusDepositCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"]._load_module_terms(["l10n_fr_chorus_connect"], ["fr_FR"], overwrite=True)
+        cls.load_french()
         cls.fr = cls.env(context=dict(cls.env.context, lang="fr_FR"))
 
     def test_schema_error_is_explained_in_french(self):
