@@ -25,7 +25,9 @@ class AccountMove(models.Model):
         return (
             self.chorus_deposit_state == "to_deposit"
             and not self._chorus_deposit_blocker(check_tokens=False)
-            and not self._chorus_preflight()
+            # The cheap checks, as the panel: a list filter must not export every invoice's Factur-X nor
+            # ask Chorus Pro about each engagement; the deposit checks the file it builds.
+            and not self._chorus_preflight(facturx=False)
         )
 
     @api.model
