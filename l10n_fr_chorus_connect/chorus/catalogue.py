@@ -56,7 +56,6 @@ def _table(*entries: Status) -> dict[str, Status]:
 # IN_INTEGRE_PARTIEL or IN_REJETE). IN_RECU and IN_TRAITE_SE_CPP are success for Tryton but OCA keeps
 # polling: the invoices are only searchable once integrated, so they are MOVING here.
 MOVING, RETRIED, SUCCESS, FAILURE = MOVING_OUTCOME, "retried", "success", "failure"
-OUTCOMES = (MOVING, RETRIED, SUCCESS, FAILURE)
 
 _REDEPOSIT_FR = "Déposer la facture à nouveau ; si l'incident se répète, contacter le support Chorus Pro"
 _REDEPOSIT_EN = _("Deposit the invoice again; if the incident happens again, contact the Chorus Pro support")

@@ -302,11 +302,10 @@ class ChorusClient:
 
         def extract(answer):
             info = answer.get("parametresRetour") or {}
-            total = parsing.as_int(info.get("total"), -1)
             return (
                 parsing.as_list(answer.get(list_key)),
                 parsing.as_int(info.get("pages"), 1),
-                total if total >= 0 else None,
+                parsing.as_count(info.get("total")),
             )
 
         try:
@@ -404,11 +403,10 @@ class ChorusClient:
         def extract(answer):
             first.setdefault("answer", answer)
             block = answer.get("historiquesDesStatuts") or {}
-            total = parsing.as_int(block.get("totalHistoStatut"), -1)
             return (
                 parsing.as_list(block.get("histoStatut")),
                 parsing.as_int(block.get("pagesHistoStatut"), 1),
-                total if total >= 0 else None,
+                parsing.as_count(block.get("totalHistoStatut")),
             )
 
         items = self._paged(

@@ -91,6 +91,12 @@ def as_int(value, default: int = 0) -> int:
         return default
 
 
+def as_count(value) -> int | None:
+    """A count the API may leave out (``total``): ``None`` when absent or unreadable."""
+    count = as_int(value, -1)
+    return count if count >= 0 else None
+
+
 def requirement_from_parameters(parameters: dict) -> str:
     """The decision table of ``structures/v1/consulter`` parametres (reference §2.8, as OCA does)."""
     service = bool(parameters.get("codeServiceDoitEtreRenseigne"))

@@ -15,7 +15,6 @@ from .answers import Context, error, missing, ok, page_request, paginate, search
 
 STRUCTURE_NOT_FOUND = (20001, "GST_MSG_01.001 - Structure introuvable.")
 SERVICE_NOT_FOUND = (20001, "GST_MSG_02.001 - Service introuvable.")
-PASSWORD_LIFETIME_DAYS = 424
 
 
 def _listed(structure) -> dict:
