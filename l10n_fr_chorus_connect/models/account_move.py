@@ -321,6 +321,15 @@ class AccountMove(models.Model):
                 clients[company] = company._chorus_client()
             return clients[company]
 
+        issued = {}  # one search per flow, not per invoice of a lot
+
+        def issued_in(flow, client):
+            if flow not in issued:
+                issued[flow] = {}
+                for item in client.search_issued_invoices(flow_number=flow.name):
+                    issued[flow].setdefault(item.number, item)
+            return issued[flow]
+
         try:
             for flow in self.chorus_flow_id.filtered(
                 lambda flow: flow.state in OPEN_STATES or flow.next_poll_at
@@ -332,14 +341,10 @@ class AccountMove(models.Model):
             ):
                 client = client_of(move.company_id)
                 if not move.chorus_invoice_id:
-                    found = [
-                        item
-                        for item in client.search_issued_invoices(flow_number=move.chorus_flow_id.name)
-                        if item.number == move.name
-                    ]
-                    if not found:
+                    item = issued_in(move.chorus_flow_id, client).get(move.name)
+                    if not item:
                         continue
-                    move._chorus_set_issued(found[0])
+                    move._chorus_set_issued(item)
                 move._chorus_refresh_lifecycle(client)
         except ChorusError as error:
             raise UserError(

@@ -51,13 +51,12 @@ class AccountMove(models.Model):
             services.mapped("engagement_required")
         )
 
-    def _chorus_check_engagement(self, problem):
+    def _chorus_check_engagement(self, problem, structure):
         """When the buyer requires an engagement number, Chorus Pro must know it, for this buyer, open.
 
         Unknown, another structure's or closed: refused. Chorus Pro unreachable: a warning only, the
         deposit goes on (the buyer's own check happens at integration)."""
         engagement = (self.purchase_order_reference or "").strip()
-        structure = self._chorus_buyer_structure()
         supplier_id = self.company_id.chorus_supplier_structure_id
         if (
             not engagement

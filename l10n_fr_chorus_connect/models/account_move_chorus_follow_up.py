@@ -42,13 +42,18 @@ class AccountMove(models.Model):
         real = depositors.filtered(lambda user: user.active and not user.share)
         return real[:1] or salesperson
 
+    def _chorus_is_final_status(self, status):
+        """Nothing more to follow at ``status`` for this buyer (MANDATEE ends it when payment is not reported)."""
+        self.ensure_one()
+        structure = self._chorus_buyer_structure()
+        return catalogue.is_final(
+            status, payment_status_not_reported=bool(structure.payment_status_not_reported)
+        )
+
     def _chorus_record_issued(self, client, item):
         """An invoice found after its flow's integration; a final status comes with its history."""
         self.ensure_one()
-        structure = self._chorus_buyer_structure()
-        if item.status and catalogue.is_final(
-            item.status, payment_status_not_reported=bool(structure.payment_status_not_reported)
-        ):
+        if item.status and self._chorus_is_final_status(item.status):
             self._chorus_refresh_lifecycle(client, item)
         else:
             self._chorus_set_issued(item)

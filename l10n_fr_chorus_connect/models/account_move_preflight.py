@@ -102,7 +102,7 @@ class AccountMove(models.Model):
         if facturx and not any(found["blocking"] for found in problems):
             # Built only from data that pass: otherwise its messages repeat the ones above in XML terms.
             # Both ask more than the form's data: Odoo's export, and Chorus Pro itself.
-            self._chorus_check_engagement(problem)
+            self._chorus_check_engagement(problem, structure)
             self._chorus_check_facturx(problem)
         self._chorus_check_directory_and_risks(problem, structure)
         return [p for p in problems if p["blocking"] or include_warnings]

@@ -163,13 +163,14 @@ class ChorusFacturx(models.AbstractModel):
         number = number[: FILENAME_MAX_LENGTH - len(FILENAME_PREFIX) - len(".pdf")]
         return f"{FILENAME_PREFIX}{number}.pdf"
 
-    def _build_document(self, move):
+    def _build_document(self, move, inspected=None):
         """The Factur-X PDF to deposit: ``{"pdf": bytes, "xml": bytes, "filename": str, "verdict": str}``.
 
-        Raises a UserError (listing the errors) rather than produce an invalid file.
+        ``inspected``: the :meth:`_inspect` of ``move`` when the caller just ran it. Raises a
+        UserError (listing the errors) rather than produce an invalid file.
         """
         move.ensure_one()
-        inspected = self._inspect(move)
+        inspected = inspected or self._inspect(move)
         if any(problem["blocking"] for problem in inspected["problems"]):
             raise UserError(
                 self.env._(

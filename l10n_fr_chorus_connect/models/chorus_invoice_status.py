@@ -95,15 +95,12 @@ class ChorusInvoiceStatus(models.Model):
             )
         current = history.current_status or (entries[-1].status if entries else move.chorus_status)
         latest = entries[-1] if entries else None
-        structure = move._chorus_buyer_structure()
         # Recorded from the search already: its activity exists and its date (to the second) stays.
         recorded = move.chorus_history_pending and current == move.chorus_status
         values = {
             "chorus_checked_at": fields.Datetime.now(),
             "chorus_history_pending": False,
-            "chorus_status_final": catalogue.is_final(
-                current, payment_status_not_reported=bool(structure.payment_status_not_reported)
-            ),
+            "chorus_status_final": move._chorus_is_final_status(current),
         }
         changed = current and current != move.chorus_status
         if current:

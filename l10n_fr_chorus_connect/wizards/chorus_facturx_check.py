@@ -31,7 +31,7 @@ class ChorusFacturxCheck(models.TransientModel):
         valid = not any(problem["blocking"] for problem in inspected["problems"])
         values = {"valid": valid, "verdict": inspected["verdict"], "xml": _pretty(inspected["xml"])}
         if valid:
-            document = facturx._build_document(self.move_id)
+            document = facturx._build_document(self.move_id, inspected)
             values.update(pdf=base64.b64encode(document["pdf"]), pdf_filename=document["filename"])
         self.write(values)
 

@@ -60,14 +60,14 @@ def reference_problems(env, company, siret, service_code, engagement):
 
     structure = move._chorus_check_structure(problem)
     move._chorus_check_service_and_engagement(problem, structure)
-    return problems
+    # The entry as last read, even never synced (the caller looks at ``last_sync``).
+    return problems, move._chorus_buyer_structure()
 
 
 def buyer_structure(env, company, siret):
-    """The directory entry of ``siret`` for ``company``, as last read (may be empty)."""
-    if not siret:
-        return env["chorus.structure"]
-    return env["chorus.structure"].search([("siret", "=", siret), ("company_id", "=", company.id)], limit=1)
+    """The directory entry of ``siret`` for ``company``, as last read (may be empty): the invoice's rule."""
+    invoice = env["account.move"].new({"company_id": company.id, "chorus_buyer_siret": siret or False})
+    return invoice._chorus_buyer_structure()
 
 
 def siret_error(partner, siret):

@@ -23,7 +23,7 @@ class ResPartner(models.Model):
     def _chorus_portal_services(self, company):
         """The active services a supplier may invoice, from the directory entry of this partner's SIRET."""
         self.ensure_one()
-        structure = chorus_rules.buyer_structure(self.env, company, self._chorus_effective_siret())
+        structure = self.with_company(company).chorus_structure_id
         return structure.service_ids.filtered(
             lambda service: service.is_active and not service.is_public_invoices
         )

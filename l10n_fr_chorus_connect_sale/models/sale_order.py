@@ -85,10 +85,9 @@ class SaleOrder(models.Model):
         if not self.chorus_is_public:
             return []
         siret = self.partner_invoice_id._chorus_effective_siret()
-        problems = chorus_rules.reference_problems(
+        problems, structure = chorus_rules.reference_problems(
             self.env, self.company_id, siret, self.chorus_service_code, self.chorus_engagement
         )
-        structure = chorus_rules.buyer_structure(self.env, self.company_id, siret)
         for problem in problems:
             if problem["field"] == "partner_invoice_id" and not structure.last_sync:
                 problem["blocking"] = False
