@@ -43,7 +43,7 @@ class AccountMove(models.Model):
         return real[:1] or salesperson
 
     def _chorus_is_final_status(self, status):
-        """Nothing more to follow at ``status`` for this buyer (MANDATEE ends it when payment is not reported)."""
+        """Nothing more to follow at ``status`` for this buyer (MANDATEE ends it without payment news)."""
         self.ensure_one()
         structure = self._chorus_buyer_structure()
         return catalogue.is_final(
