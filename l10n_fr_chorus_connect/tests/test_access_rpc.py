@@ -22,6 +22,7 @@ CALLS = [
     ("account.move", "action_chorus_deposit_batch", "moves"),
     ("account.move", "action_chorus_refresh", "deposited_move"),
     ("account.move", "action_chorus_buy_tokens", "move"),
+    ("account.move", "action_chorus_check_facturx", "move"),
     ("chorus.flow", "action_refresh", "flow"),
     ("chorus.flow", "action_open_moves", "flow"),
     ("chorus.structure", "action_sync_from_chorus", "structure"),
@@ -46,6 +47,7 @@ CALLS_WITHOUT_GROUP = [
     ("chorus.token.pack", "action_buy", "pack"),
     ("res.config.settings", "action_chorus_token_voucher", "settings"),
     ("res.config.settings", "action_chorus_token_correction", "settings"),
+    ("res.config.settings", "action_chorus_token_packs", "settings"),
 ]
 
 

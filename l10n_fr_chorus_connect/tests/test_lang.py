@@ -37,6 +37,17 @@ class TestChorusLanguage(ChorusDepositCase):
         self.assertIn("Chorus Pro a rejeté cette facture", self.bodies(move))
         self.assertNotIn("Chorus Pro rejected", self.bodies(move))
 
+    def test_flow_state_tracked_by_the_cron_is_in_french(self):
+        self.company.partner_id.lang = "fr_FR"
+        move = self.create_public_invoice()
+        self.deposit(move)
+        self.poll_flows()
+        flow = move.chorus_flow_id
+        self.assertEqual(flow.state, "integrated")
+        tracked = flow.message_ids.tracking_value_ids.filtered(lambda value: value.field_id.name == "state")
+        self.assertIn("Intégré", tracked.mapped("new_value_char"))
+        self.assertNotIn("Integrated", tracked.mapped("new_value_char"))
+
     def test_lifecycle_lines_and_activity_are_in_french(self):
         self.sandbox_control.configure(step_delay=STEP)
         move = self.create_public_invoice()
