@@ -25,6 +25,8 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
+from .frameworks import read_party_notes
+
 _logger = logging.getLogger(__name__)
 
 NS = {
@@ -80,6 +82,12 @@ class InvoiceFacts:
     level: str = ""
     source_name: str = ""
     source_kind: str = ""
+    # BT-23 (billing framework, short code) and the parties its rules need (chorus/frameworks.py).
+    framework: str = ""
+    main_contractor_siret: str = ""
+    main_contractor_service: str = ""
+    moe_siret: str = ""
+    moe_service: str = ""
 
     @property
     def is_credit_note(self) -> bool:
@@ -258,7 +266,19 @@ def _facts(root, level: str, name: str) -> InvoiceFacts:
             if code:
                 codes.append(code)
             iban = iban or _text(means, "ram:PayeePartyCreditorFinancialAccount/ram:IBANID")
+    parties = read_party_notes(
+        [_text(note, "ram:Content") for note in root.iterfind("rsm:ExchangedDocument/ram:IncludedNote", NS)]
+    )
+    main_contractor = parties.get("main_contractor", ("", ""))
+    moe = parties.get("moe", ("", ""))
     return InvoiceFacts(
+        framework=_text(
+            root, "rsm:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID"
+        ),
+        main_contractor_siret=main_contractor[0],
+        main_contractor_service=main_contractor[1],
+        moe_siret=moe[0],
+        moe_service=moe[1],
         number=_text(root, "rsm:ExchangedDocument/ram:ID"),
         type_code=_text(root, "rsm:ExchangedDocument/ram:TypeCode"),
         issue_date=_issue_date(root),

@@ -11,7 +11,7 @@ import json
 
 from ..facturx_reader import UnreadableFile, read_invoices
 from ..values import SYNTAX_CII_16B, SYNTAX_FACTURX
-from . import directory, lifecycle, rules
+from . import directory, framework_rules, lifecycle, rules
 from .answers import Context
 
 PENDING = "IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP"
@@ -167,6 +167,9 @@ def _integrate(ctx: Context, flow_id: int, facts, integrated_at: float) -> None:
         "SELECT COALESCE(MAX(id), ?) + 1 FROM invoices", (FIRST_INVOICE_ID,)
     ).fetchone()[0]
     scenario = _pop_scenario(ctx.db, facts.number)
+    entry = framework_rules.framework_of(facts)
+    if entry is not None and entry.moe and scenario == lifecycle.NORMAL:
+        scenario = lifecycle.WORKS
     ctx.db.execute(
         "INSERT INTO invoices (id, flow_id, number, supplier_siret, buyer_siret, service_code, engagement,"
         " market, type_code, issue_date, amount_untaxed, amount_total, amount_due, currency, scenario,"

@@ -18,6 +18,13 @@ Scenarios (chosen per invoice number through ``/_sandbox/scenario`` before the d
   monotonic order, nor stop at the first MISE_EN_PAIEMENT). Played for every buyer, even one whose
   MISE_EN_PAIEMENT is normally not reported.
 
+Works drafts (frameworks whose rules name a project manager, :mod:`chorus.frameworks`) go to the
+maîtrise d'œuvre first (statuses of the Swagger enum; their order is inferred, no public timeline):
+
+* ``works`` (automatic for those frameworks): DEPOSEE → MISE_A_DISPOSITION_MOE → PRISE_EN_COMPTE_MOE
+  → TRANSMISE_MOA → MISE_A_DISPOSITION_MOA → MANDATEE → MISE_EN_PAIEMENT.
+* ``moe_refused``: DEPOSEE → MISE_A_DISPOSITION_MOE → REFUSEE_MOE (MOE comment), then waits.
+
 Flow scenarios (:data:`.flows.FLOW_SCENARIOS`, same control call) end the invoice's flow instead:
 in ``IN_INCIDENTE``, ``QP_IRRECEVABLE``, ``QP_RECEVABLE_AVEC_ERREUR``, ``IN_A_RELANCER`` or
 ``IN_ERREUR_INTERNE`` (nothing integrated), or ``omitted_rejection`` (``IN_INTEGRE`` without the
@@ -35,7 +42,9 @@ A_RECYCLER = "A_RECYCLER"
 REJETEE = "REJETEE"
 
 NORMAL = "normal"
-SCENARIOS = ("normal", "suspended", "recycle", "rejected", "helios")
+WORKS = "works"
+MOE_REFUSED = "moe_refused"
+SCENARIOS = ("normal", "suspended", "recycle", "rejected", "helios", WORKS, MOE_REFUSED)
 
 # Statuses a buyer (or the platform) may set through the control API.
 BUYER_STATUSES = (
@@ -58,11 +67,14 @@ BUYER_COMMENTS = {
     SUSPENDUE: "Facture suspendue : le bon de livraison signe est manquant. Merci de completer la facture.",
     A_RECYCLER: "Facture a recycler : le code service indique n'est pas le bon service executant.",
     REJETEE: "Facture rejetee : le montant ne correspond pas au bon de commande.",
+    "REFUSEE_MOE": "Projet de decompte refuse : les quantites ne correspondent pas a l'avancement constate.",
 }
 
 
 def plan(scenario: str, payment_not_reported: bool) -> list[tuple[str, int, str]]:
     """``(status, step index, comment)`` of the automatic timeline of ``scenario``."""
+    if scenario in (WORKS, MOE_REFUSED):
+        return _works_plan(scenario, payment_not_reported)
     start = [(DEPOSEE, 0, ""), (MISE_A_DISPOSITION, 1, "")]
     if scenario == "suspended":
         return [*start, (SUSPENDUE, 2, BUYER_COMMENTS[SUSPENDUE])]
@@ -75,6 +87,22 @@ def plan(scenario: str, payment_not_reported: bool) -> list[tuple[str, int, str]
     timeline = [*start, (MANDATEE, 2, "")]
     if not payment_not_reported:
         timeline.append((MISE_EN_PAIEMENT, 3, ""))
+    return timeline
+
+
+def _works_plan(scenario: str, payment_not_reported: bool) -> list[tuple[str, int, str]]:
+    start = [(DEPOSEE, 0, ""), ("MISE_A_DISPOSITION_MOE", 1, "")]
+    if scenario == MOE_REFUSED:
+        return [*start, ("REFUSEE_MOE", 2, BUYER_COMMENTS["REFUSEE_MOE"])]
+    timeline = [
+        *start,
+        ("PRISE_EN_COMPTE_MOE", 2, ""),
+        ("TRANSMISE_MOA", 3, ""),
+        ("MISE_A_DISPOSITION_MOA", 4, ""),
+        (MANDATEE, 5, ""),
+    ]
+    if not payment_not_reported:
+        timeline.append((MISE_EN_PAIEMENT, 6, ""))
     return timeline
 
 

@@ -14,7 +14,7 @@ from ..values import (
     REQUIREMENT_SERVICE_AND_ENGAGEMENT,
     REQUIREMENT_SERVICE_OR_ENGAGEMENT,
 )
-from . import directory
+from . import directory, framework_rules
 from .seed import SeedAccount
 
 ENGAGEMENT_MAX_LENGTH = 50
@@ -42,6 +42,7 @@ def check_invoice(facts: InvoiceFacts, account: SeedAccount, numbers_taken: set[
     if buyer is not None and buyer.public and buyer.active:
         errors += _routing_errors(facts, buyer)
     errors += _payment_errors(facts)
+    errors += framework_rules.errors(facts)
     return errors
 
 

@@ -227,3 +227,22 @@ ACCOUNTS: tuple[SeedAccount, ...] = (
 )
 
 PISTE_CLIENTS = {PISTE_CLIENT_ID: PISTE_CLIENT_SECRET}
+
+# Parties of a public market named by the billing frameworks (chorus/frameworks.py): the main
+# contractor who validates a subcontractor's or co-contractor's invoice (A9, A12…), and the project
+# manager (maîtrise d'œuvre) who validates works drafts (A4, A7, A8…) with one of its services.
+# Private structures, kept out of STRUCTURES so the public directory answers stay what they were.
+MAIN_CONTRACTOR_SIRET = "44306184100013"
+MOE_SIRET = "51234567900017"
+SERVICE_MOE = "MOE-SUIVI"
+PROJECT_PARTIES: tuple[SeedStructure, ...] = (
+    SeedStructure(26311002, MAIN_CONTRACTOR_SIRET, "BTP TITULAIRE EXEMPLE SA", public=False, zip_code="69003"),
+    SeedStructure(
+        26311003,
+        MOE_SIRET,
+        "ATELIER MAITRISE D'OEUVRE EXEMPLE",
+        public=False,
+        services=(SeedService(30800001, SERVICE_MOE, "Suivi de chantier"),),
+        zip_code="69007",
+    ),
+)
