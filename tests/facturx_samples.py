@@ -23,6 +23,7 @@ ADDON_DIR = Path(__file__).resolve().parent.parent / "l10n_fr_chorus_connect"
 if str(ADDON_DIR) not in sys.path:
     sys.path.insert(0, str(ADDON_DIR))
 
+from chorus import frameworks  # noqa: E402
 from chorus.sandbox import seed  # noqa: E402
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
@@ -81,6 +82,10 @@ def build_cii_xml(
     amount_untaxed: Decimal = Decimal("1000.00"),
     vat_rate: Decimal = Decimal("20.00"),
     guideline: str = EN16931,
+    framework: str = "",
+    main_contractor: tuple[str, str] | None = None,
+    moe: tuple[str, str] | None = None,
+    paid: bool = False,
 ) -> bytes:
     """An EN 16931 CII invoice (or credit note, type 381) with the Chorus routing data given.
 
@@ -91,11 +96,18 @@ def build_cii_xml(
     total = amount_untaxed + tax
     root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap=NSMAP)
     context = _el(root, "rsm:ExchangedDocumentContext")
+    if framework:  # BT-23, before the guideline in the schema
+        _el(_el(context, "ram:BusinessProcessSpecifiedDocumentContextParameter"), "ram:ID", framework)
     _el(_el(context, "ram:GuidelineSpecifiedDocumentContextParameter"), "ram:ID", guideline)
     document = _el(root, "rsm:ExchangedDocument")
     _el(document, "ram:ID", number)
     _el(document, "ram:TypeCode", "381" if credit_note else "380")
     _date(document, "ram:IssueDateTime", issue_date)
+    for template, party in ((frameworks.MAIN_CONTRACTOR_NOTE, main_contractor), (frameworks.MOE_NOTE, moe)):
+        if party:
+            note = _el(document, "ram:IncludedNote")
+            _el(note, "ram:Content", frameworks.party_note(template, *party))
+            _el(note, "ram:SubjectCode", frameworks.PARTY_NOTE_SUBJECT)
     transaction = _el(root, "rsm:SupplyChainTradeTransaction")
 
     line = _el(transaction, "ram:IncludedSupplyChainTradeLineItem")
@@ -152,7 +164,9 @@ def build_cii_xml(
     _el(summation, "ram:TaxBasisTotalAmount", amount_untaxed)
     _el(summation, "ram:TaxTotalAmount", tax, currencyID="EUR")
     _el(summation, "ram:GrandTotalAmount", total)
-    _el(summation, "ram:DuePayableAmount", total)
+    if paid:
+        _el(summation, "ram:TotalPrepaidAmount", total)
+    _el(summation, "ram:DuePayableAmount", Decimal("0.00") if paid else total)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

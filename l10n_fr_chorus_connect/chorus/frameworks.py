@@ -50,8 +50,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .identifiers import siret_error
+from .values import SYNTAX_FACTURX
 
-FACTURX_SYNTAX = "IN_DP_E2_CII_FACTURX"
+FACTURX_SYNTAX = SYNTAX_FACTURX
 DEFAULT = "A1"
 
 MAIN_CONTRACTOR_NOTE = "Titulaire du marché (valideur) : SIRET %s ; service %s"

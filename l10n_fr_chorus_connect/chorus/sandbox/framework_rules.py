@@ -12,7 +12,9 @@ from .. import frameworks
 from ..facturx_reader import InvoiceFacts
 from . import seed
 
-FRAMEWORK_TAG = "FichierXml.ExchangedDocumentContext.BusinessProcessSpecifiedDocumentContextParameter.ID.value"
+FRAMEWORK_TAG = (
+    "FichierXml.ExchangedDocumentContext.BusinessProcessSpecifiedDocumentContextParameter.ID.value"
+)
 NOTE_TAG = "FichierXml.ExchangedDocument.IncludedNote.Content.value"
 DUE_TAG = (
     "FichierXml.SupplyChainTradeTransaction.ApplicableHeaderTradeSettlement."
@@ -42,7 +44,11 @@ def errors(facts: InvoiceFacts) -> list[str]:
         moe_service=facts.moe_service,
     )
     messages = [_message(key, entry, facts) for key in found]
-    if entry.main_contractor and "main_contractor_missing" not in found and "main_contractor_invalid" not in found:
+    if (
+        entry.main_contractor
+        and "main_contractor_missing" not in found
+        and "main_contractor_invalid" not in found
+    ):
         if facts.main_contractor_siret not in _PARTIES:
             messages.append(
                 f"Le valideur {facts.main_contractor_siret} (balise : {NOTE_TAG}) du cadre de facturation "
@@ -84,4 +90,6 @@ def _message(key: str, entry, facts) -> str:
         return f"La maitrise d'oeuvre est obligatoire pour le cadre de facturation {entry.code}."
     if key == "moe_invalid":
         return f"L'identifiant de la maitrise d'oeuvre {facts.moe_siret} (balise : {NOTE_TAG}) n'est pas un SIRET valide."
-    return f"Le code service de la maitrise d'oeuvre est obligatoire pour le cadre de facturation {entry.code}."
+    return (
+        f"Le code service de la maitrise d'oeuvre est obligatoire pour le cadre de facturation {entry.code}."
+    )

@@ -236,7 +236,9 @@ MAIN_CONTRACTOR_SIRET = "44306184100013"
 MOE_SIRET = "51234567900017"
 SERVICE_MOE = "MOE-SUIVI"
 PROJECT_PARTIES: tuple[SeedStructure, ...] = (
-    SeedStructure(26311002, MAIN_CONTRACTOR_SIRET, "BTP TITULAIRE EXEMPLE SA", public=False, zip_code="69003"),
+    SeedStructure(
+        26311002, MAIN_CONTRACTOR_SIRET, "BTP TITULAIRE EXEMPLE SA", public=False, zip_code="69003"
+    ),
     SeedStructure(
         26311003,
         MOE_SIRET,
