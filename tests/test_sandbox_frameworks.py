@@ -59,7 +59,8 @@ REJECTED = {
     "A2 not paid": ({"framework": "A2"}, "doit etre egal a 0 pour le cadre de facturation A2_FACTURE"),
     "A9 without main contractor": (
         {"framework": "A9"},
-        "Le valideur (titulaire du marche) est obligatoire pour le cadre de facturation A9_FACTURE_SOUSTRAITANT",
+        "Le valideur (titulaire du marche) est obligatoire pour le cadre de facturation "
+        "A9_FACTURE_SOUSTRAITANT",
     ),
     "A12 with an unknown main contractor": (
         {"framework": "A12", "main_contractor": ("12345678200010", "")},

@@ -58,8 +58,8 @@ DEFAULT = "A1"
 MAIN_CONTRACTOR_NOTE = "Titulaire du marché (valideur) : SIRET %s ; service %s"
 MOE_NOTE = "Maîtrise d'œuvre : SIRET %s ; service %s"
 PARTY_NOTE_SUBJECT = "AAI"  # UNTDID 4451 "General information"
-_MAIN_CONTRACTOR_PREFIX = MAIN_CONTRACTOR_NOTE.split(" : ")[0]
-_MOE_PREFIX = MOE_NOTE.split(" : ")[0]
+_MAIN_CONTRACTOR_PREFIX = MAIN_CONTRACTOR_NOTE.split(" : ", maxsplit=1)[0]
+_MOE_PREFIX = MOE_NOTE.split(" : ", maxsplit=1)[0]
 _PARTY_RE = re.compile(r"SIRET\s*(?P<siret>\S*)\s*;\s*service\s*(?P<service>.*)$")
 
 

@@ -44,16 +44,12 @@ def errors(facts: InvoiceFacts) -> list[str]:
         moe_service=facts.moe_service,
     )
     messages = [_message(key, entry, facts) for key in found]
-    if (
-        entry.main_contractor
-        and "main_contractor_missing" not in found
-        and "main_contractor_invalid" not in found
-    ):
-        if facts.main_contractor_siret not in _PARTIES:
-            messages.append(
-                f"Le valideur {facts.main_contractor_siret} (balise : {NOTE_TAG}) du cadre de facturation "
-                f"{entry.code} n'est pas reference dans notre systeme."
-            )
+    main_contractor_given = not {"main_contractor_missing", "main_contractor_invalid"} & set(found)
+    if entry.main_contractor and main_contractor_given and facts.main_contractor_siret not in _PARTIES:
+        messages.append(
+            f"Le valideur {facts.main_contractor_siret} (balise : {NOTE_TAG}) du cadre de facturation "
+            f"{entry.code} n'est pas reference dans notre systeme."
+        )
     if entry.moe and not {"moe_missing", "moe_invalid", "moe_service_missing"} & set(found):
         messages += _moe_errors(entry, facts)
     return messages
@@ -74,22 +70,22 @@ def _moe_errors(entry, facts) -> list[str]:
     return []
 
 
+_MESSAGES = {
+    "credit_note_not_allowed": "Le type de facture 381 (avoir) n'est pas autorise pour le cadre de "
+    "facturation {code}.",
+    "not_paid": f"Le montant restant a payer (balise : {DUE_TAG}) doit etre egal a 0 pour le cadre de "
+    "facturation {code} (facture deja payee).",
+    "main_contractor_missing": "Le valideur (titulaire du marche) est obligatoire pour le cadre de "
+    "facturation {code}.",
+    "main_contractor_invalid": "L'identifiant du valideur {main} (balise : " + NOTE_TAG + ") n'est pas un "
+    "SIRET valide.",
+    "moe_missing": "La maitrise d'oeuvre est obligatoire pour le cadre de facturation {code}.",
+    "moe_invalid": "L'identifiant de la maitrise d'oeuvre {moe} (balise : " + NOTE_TAG + ") n'est pas un "
+    "SIRET valide.",
+    "moe_service_missing": "Le code service de la maitrise d'oeuvre est obligatoire pour le cadre de "
+    "facturation {code}.",
+}
+
+
 def _message(key: str, entry, facts) -> str:
-    if key == "credit_note_not_allowed":
-        return f"Le type de facture 381 (avoir) n'est pas autorise pour le cadre de facturation {entry.code}."
-    if key == "not_paid":
-        return (
-            f"Le montant restant a payer (balise : {DUE_TAG}) doit etre egal a 0 pour le cadre de "
-            f"facturation {entry.code} (facture deja payee)."
-        )
-    if key == "main_contractor_missing":
-        return f"Le valideur (titulaire du marche) est obligatoire pour le cadre de facturation {entry.code}."
-    if key == "main_contractor_invalid":
-        return f"L'identifiant du valideur {facts.main_contractor_siret} (balise : {NOTE_TAG}) n'est pas un SIRET valide."
-    if key == "moe_missing":
-        return f"La maitrise d'oeuvre est obligatoire pour le cadre de facturation {entry.code}."
-    if key == "moe_invalid":
-        return f"L'identifiant de la maitrise d'oeuvre {facts.moe_siret} (balise : {NOTE_TAG}) n'est pas un SIRET valide."
-    return (
-        f"Le code service de la maitrise d'oeuvre est obligatoire pour le cadre de facturation {entry.code}."
-    )
+    return _MESSAGES[key].format(code=entry.code, main=facts.main_contractor_siret, moe=facts.moe_siret)
