@@ -22,3 +22,6 @@ from . import chorus_token_pack
 from . import chorus_token_order
 from . import res_company_tokens
 from . import res_config_settings_tokens
+from . import res_partner_framework
+from . import account_move_framework
+from . import account_edi_xml_cii_framework

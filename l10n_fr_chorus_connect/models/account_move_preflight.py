@@ -95,6 +95,7 @@ class AccountMove(models.Model):
         structure = self._chorus_check_structure(problem)
         self._chorus_check_service_and_engagement(problem, structure)
         self._chorus_check_payment(problem)
+        self._chorus_check_framework(problem)
         self._chorus_check_number_and_currency(problem)
         self._chorus_check_attachments(problem)
         self._chorus_check_flow_size(problem)
