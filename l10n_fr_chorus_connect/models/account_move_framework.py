@@ -45,9 +45,15 @@ class AccountMove(models.Model):
     chorus_moe_service = fields.Char(
         string="Project Manager Service", copy=True, help="Chorus Pro service code of the project manager."
     )
-    chorus_framework_works = fields.Boolean(compute="_compute_chorus_framework_rules")
-    chorus_framework_needs_main_contractor = fields.Boolean(compute="_compute_chorus_framework_rules")
-    chorus_framework_needs_moe = fields.Boolean(compute="_compute_chorus_framework_rules")
+    chorus_framework_works = fields.Boolean(
+        string="Works Framework", compute="_compute_chorus_framework_rules"
+    )
+    chorus_framework_needs_main_contractor = fields.Boolean(
+        string="Needs a Main Contractor", compute="_compute_chorus_framework_rules"
+    )
+    chorus_framework_needs_moe = fields.Boolean(
+        string="Needs a Project Manager", compute="_compute_chorus_framework_rules"
+    )
     chorus_works_step = fields.Char(string="Works Step", compute="_compute_chorus_works_step")
 
     @api.depends("partner_id")
@@ -114,51 +120,43 @@ class AccountMove(models.Model):
             moe_service=moe_service,
         )
         name = dict(self._fields["chorus_framework"]._description_selection(self.env)).get(entry.short)
-        messages = {
-            "credit_note_not_allowed": (
-                "chorus_framework",
-                self.env._("Chorus Pro takes no credit note in the framework %(framework)s.", framework=name),
-                self.env._(
+        _ = self.env._
+        for key in found:
+            if key == "credit_note_not_allowed":
+                field = "chorus_framework"
+                message = _("Chorus Pro takes no credit note in the framework %(framework)s.", framework=name)
+                fix = _(
                     "Correct the amounts in the next draft statement, or choose the framework of the "
                     "original invoice."
-                ),
-            ),
-            "not_paid": (
-                "chorus_framework",
-                self.env._("The framework %(framework)s is for an invoice already paid.", framework=name),
-                self.env._("Register the payment of the invoice first, or choose A1 (supplier invoice)."),
-            ),
-            "main_contractor_missing": (
-                "chorus_main_contractor_siret",
-                self.env._(
+                )
+            elif key == "not_paid":
+                field = "chorus_framework"
+                message = _("The framework %(framework)s is for an invoice already paid.", framework=name)
+                fix = _("Register the payment of the invoice first, or choose A1 (supplier invoice).")
+            elif key == "main_contractor_missing":
+                field = "chorus_main_contractor_siret"
+                message = _(
                     "The framework %(framework)s needs the SIRET of the main contractor.", framework=name
-                ),
-                self.env._("Enter the SIRET of the market's main contractor, who validates this invoice."),
-            ),
-            "main_contractor_invalid": (
-                "chorus_main_contractor_siret",
-                self.env._("The main contractor SIRET %(siret)s is not valid.", siret=main_siret),
-                self.env._("Correct the main contractor SIRET: 14 digits with a valid check digit."),
-            ),
-            "moe_missing": (
-                "chorus_moe_siret",
-                self.env._(
+                )
+                fix = _("Enter the SIRET of the market's main contractor, who validates this invoice.")
+            elif key == "main_contractor_invalid":
+                field = "chorus_main_contractor_siret"
+                message = _("The main contractor SIRET %(siret)s is not valid.", siret=main_siret)
+                fix = _("Correct the main contractor SIRET: 14 digits with a valid check digit.")
+            elif key == "moe_missing":
+                field = "chorus_moe_siret"
+                message = _(
                     "The framework %(framework)s needs the SIRET of the project manager.", framework=name
-                ),
-                self.env._("Enter the SIRET of the project manager (maîtrise d'œuvre) named in the market."),
-            ),
-            "moe_invalid": (
-                "chorus_moe_siret",
-                self.env._("The project manager SIRET %(siret)s is not valid.", siret=moe_siret),
-                self.env._("Correct the project manager SIRET: 14 digits with a valid check digit."),
-            ),
-            "moe_service_missing": (
-                "chorus_moe_service",
-                self.env._(
+                )
+                fix = _("Enter the SIRET of the project manager (maîtrise d'œuvre) named in the market.")
+            elif key == "moe_invalid":
+                field = "chorus_moe_siret"
+                message = _("The project manager SIRET %(siret)s is not valid.", siret=moe_siret)
+                fix = _("Correct the project manager SIRET: 14 digits with a valid check digit.")
+            else:
+                field = "chorus_moe_service"
+                message = _(
                     "The framework %(framework)s needs the service of the project manager.", framework=name
-                ),
-                self.env._("Enter the Chorus Pro service code of the project manager."),
-            ),
-        }
-        for key in found:
-            problem(*messages[key])
+                )
+                fix = _("Enter the Chorus Pro service code of the project manager.")
+            problem(field, message, fix)
