@@ -117,10 +117,22 @@ def test_moe_refuses_a_works_draft_with_a_comment(sandbox, sandbox_session, depo
     assert "Projet de decompte refuse" in last["histoStatutCommentaire"]
 
 
-def test_subcontractor_invoice_keeps_the_normal_walk(sandbox, sandbox_session, deposit):
+def test_subcontractor_invoice_is_validated_by_the_main_contractor_first(sandbox, sandbox_session, deposit):
     _state, _error, chorus_id = deposit(framework="A9", main_contractor=MAIN, number="ST-2026-01")
+    seen = []
+    for _ in range(4):
+        seen.append(sandbox_session.history(chorus_id)["statutCourantCode"])
+        sandbox.control.advance(3)
+    assert seen == ["A_VALIDER_1", "VALIDEE_1", "DEPOSEE", "MISE_A_DISPOSITION"]
+
+
+def test_main_contractor_refuses_a_subcontractor_invoice_with_a_comment(sandbox, sandbox_session, deposit):
+    sandbox.control.scenario("ST-2026-02", "validator_refused")
+    _state, _error, chorus_id = deposit(framework="A12", main_contractor=MAIN, number="ST-2026-02")
     sandbox.control.advance(3)
-    assert sandbox_session.history(chorus_id)["statutCourantCode"] == "MISE_A_DISPOSITION"
+    last = sandbox_session.history(chorus_id)["historiquesDesStatuts"]["histoStatut"][0]
+    assert last["histoStatutCode"] == "REFUSEE_1"
+    assert "refusee par le titulaire" in last["histoStatutCommentaire"]
 
 
 @pytest.mark.parametrize("short", ["A9", "A4"])

@@ -54,7 +54,8 @@ class AccountMove(models.Model):
     chorus_framework_needs_moe = fields.Boolean(
         string="Needs a Project Manager", compute="_compute_chorus_framework_rules"
     )
-    chorus_works_step = fields.Char(string="Works Step", compute="_compute_chorus_works_step")
+    # Works drafts: MOE then public owner; A9/A12: main contractor then public body.
+    chorus_works_step = fields.Char(string="Validation Step", compute="_compute_chorus_works_step")
 
     @api.depends("partner_id")
     def _compute_chorus_framework(self):
@@ -80,14 +81,18 @@ class AccountMove(models.Model):
             "A_VALIDER_MOE": self.env._("1/2 – with the project manager, awaiting validation"),
             "PRISE_EN_COMPTE_MOE": self.env._("1/2 – validated by the project manager"),
             "REFUSEE_MOE": self.env._("1/2 – refused by the project manager"),
+            "A_VALIDER_1": self.env._("1/2 – with the main contractor, awaiting validation"),
+            "VALIDEE_1": self.env._("1/2 – validated by the main contractor"),
+            "REFUSEE_1": self.env._("1/2 – refused by the main contractor"),
         }
         for move in self:
             status = move.chorus_status or ""
-            if not move._chorus_framework_entry().moe or not status:
+            entry = move._chorus_framework_entry()
+            if not (entry.moe or entry.main_contractor) or not status:
                 move.chorus_works_step = False
             elif status in steps:
                 move.chorus_works_step = steps[status]
-            elif status == "DEPOSEE":
+            elif entry.moe and status == "DEPOSEE":
                 move.chorus_works_step = self.env._("1/2 – on its way to the project manager")
             else:
                 move.chorus_works_step = self.env._("2/2 – with the public owner")

@@ -113,6 +113,11 @@ class TestBillingFrameworks(ChorusDepositCase):
         self.poll_flows()
         self.assertEqual(move.chorus_flow_id.state, "integrated")
         self.assertTrue(move.chorus_invoice_id)
+        self.track_lifecycles()
+        self.assertEqual(
+            move.chorus_status_ids.sorted("id").mapped("code")[:3], ["A_VALIDER_1", "VALIDEE_1", "DEPOSEE"]
+        )
+        self.assertEqual(move.chorus_works_step, "2/2 – with the public owner")
 
     def test_paid_invoice_deposits_with_nothing_left_to_pay(self):
         move = self.framework_invoice("A2")

@@ -168,8 +168,11 @@ def _integrate(ctx: Context, flow_id: int, facts, integrated_at: float) -> None:
     ).fetchone()[0]
     scenario = _pop_scenario(ctx.db, facts.number)
     entry = framework_rules.framework_of(facts)
-    if entry is not None and entry.moe and scenario == lifecycle.NORMAL:
-        scenario = lifecycle.WORKS
+    if entry is not None and scenario == lifecycle.NORMAL:
+        if entry.moe:
+            scenario = lifecycle.WORKS
+        elif entry.main_contractor:
+            scenario = lifecycle.VALIDATOR
     ctx.db.execute(
         "INSERT INTO invoices (id, flow_id, number, supplier_siret, buyer_siret, service_code, engagement,"
         " market, type_code, issue_date, amount_untaxed, amount_total, amount_due, currency, scenario,"

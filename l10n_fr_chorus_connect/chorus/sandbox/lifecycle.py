@@ -25,6 +25,14 @@ maîtrise d'œuvre first (statuses of the Swagger enum; their order is inferred,
   → TRANSMISE_MOA → MISE_A_DISPOSITION_MOA → MANDATEE → MISE_EN_PAIEMENT.
 * ``moe_refused``: DEPOSEE → MISE_A_DISPOSITION_MOE → REFUSEE_MOE (MOE comment), then waits.
 
+Subcontractor and co-contractor invoices (A9, A12) are validated by the main contractor first: the
+validator statuses come before DEPOSEE in Chorus's own list per payment request type
+(``recuperer/etat/typedp`` for FACTURE: BROUILLON, A_VALIDER_1, …, VALIDEE_1, …, DEPOSEE):
+
+* ``validator`` (automatic for those frameworks): A_VALIDER_1 → VALIDEE_1 → DEPOSEE →
+  MISE_A_DISPOSITION → MANDATEE → MISE_EN_PAIEMENT.
+* ``validator_refused``: A_VALIDER_1 → REFUSEE_1 (main contractor's comment), then waits.
+
 Flow scenarios (:data:`.flows.FLOW_SCENARIOS`, same control call) end the invoice's flow instead:
 in ``IN_INCIDENTE``, ``QP_IRRECEVABLE``, ``QP_RECEVABLE_AVEC_ERREUR``, ``IN_A_RELANCER`` or
 ``IN_ERREUR_INTERNE`` (nothing integrated), or ``omitted_rejection`` (``IN_INTEGRE`` without the
@@ -44,7 +52,19 @@ REJETEE = "REJETEE"
 NORMAL = "normal"
 WORKS = "works"
 MOE_REFUSED = "moe_refused"
-SCENARIOS = ("normal", "suspended", "recycle", "rejected", "helios", WORKS, MOE_REFUSED)
+VALIDATOR = "validator"
+VALIDATOR_REFUSED = "validator_refused"
+SCENARIOS = (
+    "normal",
+    "suspended",
+    "recycle",
+    "rejected",
+    "helios",
+    WORKS,
+    MOE_REFUSED,
+    VALIDATOR,
+    VALIDATOR_REFUSED,
+)
 
 # Statuses a buyer (or the platform) may set through the control API.
 BUYER_STATUSES = (
@@ -67,6 +87,8 @@ BUYER_COMMENTS = {
     SUSPENDUE: "Facture suspendue : le bon de livraison signe est manquant. Merci de completer la facture.",
     A_RECYCLER: "Facture a recycler : le code service indique n'est pas le bon service executant.",
     REJETEE: "Facture rejetee : le montant ne correspond pas au bon de commande.",
+    "REFUSEE_1": "Facture refusee par le titulaire : les prestations ne figurent pas a l'acte special "
+    "de sous-traitance.",
     "REFUSEE_MOE": "Projet de decompte refuse : les quantites ne correspondent pas a l'avancement constate.",
 }
 
@@ -75,6 +97,13 @@ def plan(scenario: str, payment_not_reported: bool) -> list[tuple[str, int, str]
     """``(status, step index, comment)`` of the automatic timeline of ``scenario``."""
     if scenario in (WORKS, MOE_REFUSED):
         return _works_plan(scenario, payment_not_reported)
+    if scenario == VALIDATOR_REFUSED:
+        return [("A_VALIDER_1", 0, ""), ("REFUSEE_1", 1, BUYER_COMMENTS["REFUSEE_1"])]
+    if scenario == VALIDATOR:
+        validated = [("A_VALIDER_1", 0, ""), ("VALIDEE_1", 1, "")]
+        return validated + [
+            (status, step + 2, comment) for status, step, comment in plan(NORMAL, payment_not_reported)
+        ]
     start = [(DEPOSEE, 0, ""), (MISE_A_DISPOSITION, 1, "")]
     if scenario == "suspended":
         return [*start, (SUSPENDUE, 2, BUYER_COMMENTS[SUSPENDUE])]
