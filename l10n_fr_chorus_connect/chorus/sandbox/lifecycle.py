@@ -54,17 +54,8 @@ WORKS = "works"
 MOE_REFUSED = "moe_refused"
 VALIDATOR = "validator"
 VALIDATOR_REFUSED = "validator_refused"
-SCENARIOS = (
-    "normal",
-    "suspended",
-    "recycle",
-    "rejected",
-    "helios",
-    WORKS,
-    MOE_REFUSED,
-    VALIDATOR,
-    VALIDATOR_REFUSED,
-)
+SCENARIOS = ("normal", "suspended", "recycle", "rejected", "helios")
+SCENARIOS += (WORKS, MOE_REFUSED, VALIDATOR, VALIDATOR_REFUSED)
 
 # Statuses a buyer (or the platform) may set through the control API.
 BUYER_STATUSES = (
@@ -95,15 +86,8 @@ BUYER_COMMENTS = {
 
 def plan(scenario: str, payment_not_reported: bool) -> list[tuple[str, int, str]]:
     """``(status, step index, comment)`` of the automatic timeline of ``scenario``."""
-    if scenario in (WORKS, MOE_REFUSED):
-        return _works_plan(scenario, payment_not_reported)
-    if scenario == VALIDATOR_REFUSED:
-        return [("A_VALIDER_1", 0, ""), ("REFUSEE_1", 1, BUYER_COMMENTS["REFUSEE_1"])]
-    if scenario == VALIDATOR:
-        validated = [("A_VALIDER_1", 0, ""), ("VALIDEE_1", 1, "")]
-        return validated + [
-            (status, step + 2, comment) for status, step, comment in plan(NORMAL, payment_not_reported)
-        ]
+    if scenario in _FRAMEWORK_PLANS:
+        return _FRAMEWORK_PLANS[scenario](scenario, payment_not_reported)
     start = [(DEPOSEE, 0, ""), (MISE_A_DISPOSITION, 1, "")]
     if scenario == "suspended":
         return [*start, (SUSPENDUE, 2, BUYER_COMMENTS[SUSPENDUE])]
@@ -133,6 +117,23 @@ def _works_plan(scenario: str, payment_not_reported: bool) -> list[tuple[str, in
     if not payment_not_reported:
         timeline.append((MISE_EN_PAIEMENT, 6, ""))
     return timeline
+
+
+def _validator_plan(scenario: str, payment_not_reported: bool) -> list[tuple[str, int, str]]:
+    if scenario == VALIDATOR_REFUSED:
+        return [("A_VALIDER_1", 0, ""), ("REFUSEE_1", 1, BUYER_COMMENTS["REFUSEE_1"])]
+    validated = [("A_VALIDER_1", 0, ""), ("VALIDEE_1", 1, "")]
+    return validated + [
+        (status, step + 2, comment) for status, step, comment in plan(NORMAL, payment_not_reported)
+    ]
+
+
+_FRAMEWORK_PLANS = {
+    WORKS: _works_plan,
+    MOE_REFUSED: _works_plan,
+    VALIDATOR: _validator_plan,
+    VALIDATOR_REFUSED: _validator_plan,
+}
 
 
 def schedule(db, invoice_id: int, scenario: str, start: float, step_delay: float, payment_not_reported: bool):
