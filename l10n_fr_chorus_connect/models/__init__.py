@@ -22,3 +22,5 @@ from . import chorus_token_pack
 from . import chorus_token_order
 from . import res_company_tokens
 from . import res_config_settings_tokens
+from . import account_move_chorus_auto_deposit
+from . import account_move_chorus_paid_open
