@@ -12,6 +12,7 @@ stays queued and is tried again later, so that a fixed problem lets it go on.
 
 import datetime
 import hashlib
+import logging
 
 from markupsafe import Markup
 
@@ -19,6 +20,8 @@ from odoo import api, fields, models
 
 from .account_move import ACTIVITY_TYPE, DEPOSIT_QUEUE_CRON
 from .chorus_flow import HOLDING_STATES, SYSTEM_WRITE
+
+_logger = logging.getLogger(__name__)
 
 AUTO_DEPOSIT_CHOICES = [
     ("company", "As the company's default"),
@@ -76,6 +79,7 @@ class AccountMove(models.Model):
         help="A queued invoice that could not be deposited is tried again from this time on.",
     )
     chorus_deposit_problem = fields.Char(
+        string="Automatic Deposit Problem Key",
         readonly=True,
         copy=False,
         help="Technical: the problem the last activity told about; the same problem is told once.",
@@ -84,10 +88,14 @@ class AccountMove(models.Model):
         string="Automatic Deposit Problem", readonly=True, copy=False
     )
     chorus_deposit_activity_id = fields.Many2one(
-        "mail.activity", readonly=True, copy=False, ondelete="set null"
+        "mail.activity", string="Automatic Deposit Activity", readonly=True, copy=False, ondelete="set null"
     )
-    chorus_auto_deposit_note = fields.Char(compute="_compute_chorus_auto_deposit_note")
-    chorus_auto_deposit_waiting = fields.Boolean(compute="_compute_chorus_auto_deposit_note")
+    chorus_auto_deposit_note = fields.Char(
+        string="Automatic Deposit", compute="_compute_chorus_auto_deposit_note"
+    )
+    chorus_auto_deposit_waiting = fields.Boolean(
+        string="Automatic Deposit Waiting", compute="_compute_chorus_auto_deposit_note"
+    )
 
     @api.depends_context("uid")
     @api.depends(
@@ -202,10 +210,16 @@ class AccountMove(models.Model):
         unreachable = set()  # companies Chorus Pro did not answer in this run: their next invoices wait
         for move_id in moves.ids:
             move = self.browse(move_id)
-            if move.company_id.id in unreachable:
-                move._chorus_retry_later(RECHECK_DELAY)
-            elif move._chorus_deposit_queued() == UNREACHABLE:
-                unreachable.add(move.company_id.id)
+            try:
+                if move.company_id.id in unreachable:
+                    move._chorus_retry_later(RECHECK_DELAY)
+                elif move._chorus_deposit_queued() == UNREACHABLE:
+                    unreachable.add(move.company_id.id)
+            except Exception:
+                # One invoice must not stop the queue, nor come first again at every run.
+                self.env.cr.rollback()
+                _logger.exception("Chorus Pro: queued invoice %s not deposited", move_id)
+                self.browse(move_id)._chorus_retry_later(RECHECK_DELAY)
             if not cron._commit_progress(1):
                 break
 

@@ -25,7 +25,7 @@ class AccountMove(models.Model):
         help="Chorus Pro says the payment is ordered, the invoice is not paid in Odoo yet: "
         "reconcile the bank statement line.",
     )
-    chorus_paid_open_note = fields.Char(compute="_compute_chorus_paid_open")
+    chorus_paid_open_note = fields.Char(string="Paid on Chorus Pro", compute="_compute_chorus_paid_open")
 
     @api.depends("chorus_deposit_state", "payment_state", "chorus_status_at")
     @api.depends_context("lang", "tz")
