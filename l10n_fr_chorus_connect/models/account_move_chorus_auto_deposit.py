@@ -69,6 +69,19 @@ class ResPartner(models.Model):
         return [*super()._commercial_fields(), "chorus_auto_deposit"]
 
 
+class ChorusFlow(models.Model):
+    _inherit = "chorus.flow"
+
+    def _mark_deposited(self, flow_number, deposit_date=None):
+        # EXTENDS: deposited by any path (the queue, the panel, the Send wizard, a reconciliation),
+        # the activity about its automatic deposit is done.
+        super()._mark_deposited(flow_number, deposit_date)
+        for move in self.move_ids.filtered("chorus_deposit_activity_id"):
+            move._chorus_auto_deposit_done(
+                move._chorus_lang_env().env._("Deposited on Chorus Pro: flow %(flow)s.", flow=flow_number)
+            )
+
+
 class AccountMove(models.Model):
     _inherit = "account.move"
 
@@ -287,6 +300,8 @@ class AccountMove(models.Model):
         """The same problem gets the same key from one run to the next."""
         if result.get("problem"):
             return result["problem"]
+        if result["outcome"] == "no_tokens":
+            return "no_tokens"  # whoever found it first: the pre-check or the deposit itself
         digest = hashlib.sha1(result["message"].encode(), usedforsecurity=False).hexdigest()[:16]
         return f"{result['outcome']}:{digest}"
 

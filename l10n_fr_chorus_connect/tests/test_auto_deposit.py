@@ -168,9 +168,10 @@ class TestAutomaticDeposit(ChorusDepositCase):
         self.assertFalse(move.chorus_deposit_problem_message)
 
     def test_token_shortage_is_one_activity_and_nothing_is_charged(self):
-        move = self.post(self.draft_invoice())
         wallet = self.wallet()
         wallet._correct(-wallet.available, "plus de jetons")
+        move = self.post(self.draft_invoice())
+        self.assertTrue(move.chorus_deposit_queued, "posted and queued without a token")
         for _run in range(2):
             self.run_queue_again()
         activity = self.chorus_activities(move)
@@ -192,10 +193,25 @@ class TestAutomaticDeposit(ChorusDepositCase):
         self.assertTrue(move.chorus_deposit_queued)
         self.assertGreater(move.chorus_deposit_retry_at, fields.Datetime.now())
         self.run_queue_again()
-        self.assertEqual(len(self.chorus_activities(move)), 1, "the same refusal is told once")
+        activity = self.chorus_activities(move)
+        self.assertEqual(len(activity), 1, "the same refusal is told once")
+        self.assertEqual(activity.user_id, self.salesperson)
+        self.assertIn("GDP_MSG_11.022", activity.note)
         self.assertEqual(self.wallet().balance, balance, "nothing charged for a refused file")
         self.run_queue_again()
         self.assertEqual(move.chorus_flow_id.state, "deposited")
         self.assertEqual(self.calls(DEPOSIT_ROUTE), 3)
         self.assertEqual(self.wallet().balance, balance - 1)
         self.assertFalse(self.chorus_activities(move))
+
+    def test_deposit_by_hand_after_a_problem_closes_its_activity(self):
+        move = self.post(self.draft_invoice())
+        self.inject_fault(DEPOSIT_ROUTE, "business_error_400", code=20001, libelle="GDP_MSG_11.022")
+        self.run_deposit_queue()
+        self.assertEqual(len(self.chorus_activities(move)), 1)
+        [result] = self.deposit(move)
+        self.assertEqual(result["outcome"], "deposited", result["message"])
+        self.assertFalse(self.chorus_activities(move))
+        self.assertFalse(move.chorus_deposit_queued)
+        self.run_queue_again()
+        self.assertEqual(self.calls(DEPOSIT_ROUTE), 2)
