@@ -46,6 +46,7 @@
         "views/chorus_pro_menus.xml",
         "views/account_move_chorus_ux_views.xml",
         "views/account_move_framework_views.xml",
+        "views/account_move_chorus_auto_deposit_views.xml",
         "wizards/chorus_facturx_check_views.xml",
     ],
     "demo": ["demo/chorus_demo.xml"],

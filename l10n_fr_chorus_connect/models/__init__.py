@@ -25,3 +25,5 @@ from . import res_config_settings_tokens
 from . import res_partner_framework
 from . import account_move_framework
 from . import account_edi_xml_cii_framework
+from . import account_move_chorus_auto_deposit
+from . import account_move_chorus_paid_open

@@ -287,25 +287,8 @@ class AccountMove(models.Model):
         return chorus_notification(self.env, "\n".join(result["message"] for result in results), kind)
 
     # ------------------------------------------------------------------
-    # Queue (batch deposits)
+    # Queue (batch deposits): its cron is in account_move_chorus_auto_deposit.py
     # ------------------------------------------------------------------
-    @api.model
-    def _cron_chorus_deposit_queue(self, batch_size=20):
-        self = self.with_context(skip_is_manually_modified=True)  # noqa: PLW0642 - bookkeeping, not an edit
-        domain = [("chorus_deposit_queued", "=", True), ("state", "=", "posted")]
-        moves = self.search(domain, limit=batch_size, order="id")
-        remaining = len(moves) if len(moves) < batch_size else self.search_count(domain)
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=remaining)
-        for move_id in moves.ids:
-            result = self.browse(move_id)._chorus_lang_env().env["chorus.flow"]._deposit_move(move_id)
-            if result["outcome"] not in ("deposited", "unknown"):
-                move = self.browse(move_id)
-                move.write({"chorus_deposit_queued": False})
-                move.message_post(body=result["message"])
-            if not cron._commit_progress(1):
-                break
-
     def _chorus_deposit_now(self):
         """Deposit these invoices one by one (benchmarks, scripts). Returns the outcomes."""
         return [self.env["chorus.flow"]._deposit_move(move_id) for move_id in self.ids]

@@ -94,6 +94,18 @@ def _poll_delay(age, errors=0):
     return delay
 
 
+def _refusal_kind(error):
+    """Why a deposit was refused, as a key that stays the same from one attempt to the next (the
+    messages carry addresses and times): the automatic deposit tells each problem once."""
+    if isinstance(error, TransportError):
+        return "unreachable"
+    if isinstance(error, AuthenticationError):
+        return f"authentication:{error.party}"
+    if isinstance(error, BusinessError):
+        return f"business:{error.code}"
+    return type(error).__name__
+
+
 class ChorusFlow(models.Model):
     _name = "chorus.flow"
     _description = "Chorus Pro Deposit"
@@ -325,11 +337,11 @@ class ChorusFlow(models.Model):
                 self._mark_unknown(error)
                 return self._outcome("unknown", self._unknown_message(error), self)
             self._mark_refused(error)
-            return self._outcome("refused", self._refused_message(error), self)
+            return self._outcome("refused", self._refused_message(error), self, _refusal_kind(error))
         except (AuthenticationError, AccessDeniedError, BusinessError) as error:
             self._lock_flow(self)
             self._mark_refused(error)
-            return self._outcome("refused", self._refused_message(error), self)
+            return self._outcome("refused", self._refused_message(error), self, _refusal_kind(error))
         self._lock_flow(self)
         if self.state in PENDING_STATES:
             self._mark_deposited(receipt.flow_number, receipt.deposit_date)
@@ -355,8 +367,12 @@ class ChorusFlow(models.Model):
         return self.env._("%(invoice)s is already being deposited on Chorus Pro.", invoice=move.display_name)
 
     @api.model
-    def _outcome(self, outcome, message, flow=None):
-        return {"outcome": outcome, "message": message, "flow_id": flow.id if flow else False}
+    def _outcome(self, outcome, message, flow=None, problem=None):
+        """``problem``: why a refused deposit was refused, as a stable key (see ``_refusal_kind``)."""
+        result = {"outcome": outcome, "message": message, "flow_id": flow.id if flow else False}
+        if problem:
+            result["problem"] = problem
+        return result
 
     def _lock_flow(self, flow):
         """Wait for the flow row: the cron may be reconciling it at this very moment."""

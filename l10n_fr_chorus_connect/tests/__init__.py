@@ -24,3 +24,5 @@ from . import test_words
 from . import test_follow_up
 from . import test_days_tour
 from . import test_frameworks
+from . import test_auto_deposit
+from . import test_paid_open
