@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from test_sandbox_supplier_actions import exercise_supplier_actions
 
 from chorus import contract
 from chorus.client import ChorusClient
 from chorus.sandbox import SandboxConfig, SandboxServer, seed
-from test_sandbox_supplier_actions import exercise_supplier_actions
 
 SAMPLE = Path(__file__).resolve().parent.parent / "l10n_fr_chorus_connect/chorus/samples/facture-demo.pdf"
 

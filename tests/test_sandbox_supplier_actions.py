@@ -148,7 +148,10 @@ def test_an_invoice_to_recycle_goes_to_another_service_with_its_engagement(choru
     )
     assert receipt.status == "EN_COURS_ACHEMINEMENT"
     held = client.consult_invoice(chorus_id)
-    assert (held.service_code, held.engagement) == (seed.SERVICE_HOSPITAL_ENGAGEMENT, seed.ENGAGEMENT_HOSPITAL)
+    assert (held.service_code, held.engagement) == (
+        seed.SERVICE_HOSPITAL_ENGAGEMENT,
+        seed.ENGAGEMENT_HOSPITAL,
+    )
     server.control.advance(STEP)
     assert statuses(client, chorus_id)[-3:] == ["A_RECYCLER", "EN_COURS_ACHEMINEMENT", "MISE_A_DISPOSITION"]
     [entry] = [e for e in client.invoice_history(chorus_id).entries if e.status == "EN_COURS_ACHEMINEMENT"]

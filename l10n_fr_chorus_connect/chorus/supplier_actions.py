@@ -50,8 +50,43 @@ ATTACHMENT_NAME_MAX_LENGTH = 50
 ATTACHMENT_MAX_BYTES = 10_000_000
 INVOICE_FOLDER_MAX_BYTES = 120_000_000
 ATTACHMENT_EXTENSIONS = frozenset(
-    ".bmp .gif .fax .odt .ppt .tiff .xls .bz2 .gz .jpeg .p7s .rtf .txt .xml .csv .gzip .jpg .pdf "
-    ".svg .xhtml .xlsx .doc .htm .odp .png .tgz .xlc .zip .docx .html .ods .pps .tif .xlm .pptx".split()
+    [
+        ".bmp",
+        ".gif",
+        ".fax",
+        ".odt",
+        ".ppt",
+        ".tiff",
+        ".xls",
+        ".bz2",
+        ".gz",
+        ".jpeg",
+        ".p7s",
+        ".rtf",
+        ".txt",
+        ".xml",
+        ".csv",
+        ".gzip",
+        ".jpg",
+        ".pdf",
+        ".svg",
+        ".xhtml",
+        ".xlsx",
+        ".doc",
+        ".htm",
+        ".odp",
+        ".png",
+        ".tgz",
+        ".xlc",
+        ".zip",
+        ".docx",
+        ".html",
+        ".ods",
+        ".pps",
+        ".tif",
+        ".xlm",
+        ".pptx",
+    ]
 )
 COMMENT_MAX_LENGTH = 2000  # not published: the portal's comment box; bounded so nothing is cut silently
 

@@ -65,10 +65,11 @@ def _status(ctx: Context, row) -> str:
 
 def _wrong_status(row, status: str, action: str) -> dict:
     expected = ACTION_STATUSES[action]
+    verb = "completee" if action == "complete" else "recyclee"
     return error(
         WRONG_STATUS,
         f"GFA_MSG_02.010 - La facture {row['number']} est au statut {status} : "
-        f"seule une facture au statut {expected} peut etre {'completee' if action == 'complete' else 'recyclee'}.",
+        f"seule une facture au statut {expected} peut etre {verb}.",
     )
 
 
@@ -153,7 +154,7 @@ def ajouter_fichier(ctx: Context, body: dict) -> dict:
 # ---------------------------------------------------------------------------- completer
 
 
-def completer(ctx: Context, body: dict) -> dict:
+def completer(ctx: Context, body: dict) -> dict:  # noqa: PLR0911 - one answer per refusal
     if body.get("identifiantFactureCPP") in (None, ""):
         return missing("identifiantFactureCPP")
     row = _invoice(ctx, body)
@@ -179,19 +180,19 @@ def completer(ctx: Context, body: dict) -> dict:
         if found is None or found["invoice_id"] is not None:
             return error(
                 BAD_ATTACHMENT,
-                f"GFA_MSG_02.012 - La piece jointe {file_id} est introuvable ou deja rattachee a une facture.",
+                f"GFA_MSG_02.012 - La piece jointe {file_id} est introuvable "
+                "ou deja rattachee a une facture.",
             )
         files.append((found, item.get("pieceJointeComplementaireDesignation") or found["name"]))
     attached = ctx.db.execute(
         "SELECT COALESCE(SUM(size), 0) FROM files WHERE invoice_id = ?", (row["id"],)
     ).fetchone()[0]
     if attached + sum(found["size"] for found, _name in files) > INVOICE_FOLDER_MAX_BYTES:
-        return error(
-            BAD_ATTACHMENT, "GFA_MSG_02.013 - Les pieces jointes de la facture depassent 120 Mo."
-        )
+        return error(BAD_ATTACHMENT, "GFA_MSG_02.013 - Les pieces jointes de la facture depassent 120 Mo.")
     for found, designation in files:
         ctx.db.execute(
-            "UPDATE files SET invoice_id = ?, designation = ? WHERE id = ?", (row["id"], designation, found["id"])
+            "UPDATE files SET invoice_id = ?, designation = ? WHERE id = ?",
+            (row["id"], designation, found["id"]),
         )
     names = ", ".join(designation for _found, designation in files)
     note = " | ".join(part for part in (comment, f"Pieces jointes : {names}" if names else "") if part)
@@ -206,7 +207,9 @@ def _engagement_problem(buyer_siret: str, supplier_siret: str, number: str) -> s
     records = [
         record
         for record in directory.engagements()
-        if record.number == number and record.buyer_siret == buyer_siret and record.supplier_siret == supplier_siret
+        if record.number == number
+        and record.buyer_siret == buyer_siret
+        and record.supplier_siret == supplier_siret
     ]
     if not records:
         return f"Le numero d'engagement {number} est inconnu pour la structure destinataire {buyer_siret}."
@@ -215,7 +218,7 @@ def _engagement_problem(buyer_siret: str, supplier_siret: str, number: str) -> s
     return ""
 
 
-def recycler(ctx: Context, body: dict) -> dict:
+def recycler(ctx: Context, body: dict) -> dict:  # noqa: PLR0911 - one answer per refusal
     if body.get("identifiantFactureCPP") in (None, ""):
         return missing("identifiantFactureCPP")
     row = _invoice(ctx, body)
@@ -232,14 +235,19 @@ def recycler(ctx: Context, body: dict) -> dict:
     if not service_code and not engagement and buyer_siret == row["buyer_siret"]:
         return error(
             BAD_ROUTING,
-            "GFA_MSG_02.014 - Le recyclage demande un nouveau destinataire, code service ou numero d'engagement.",
+            "GFA_MSG_02.014 - Le recyclage demande un nouveau destinataire, code service "
+            "ou numero d'engagement.",
         )
     buyer = directory.structure_by_siret(buyer_siret)
     if buyer is None or not buyer.public or not buyer.active:
-        return error(BAD_ROUTING, f"GFA_MSG_02.015 - La structure destinataire {buyer_siret} n'est pas active.")
+        return error(
+            BAD_ROUTING, f"GFA_MSG_02.015 - La structure destinataire {buyer_siret} n'est pas active."
+        )
     service_code = service_code or (row["service_code"] if buyer_siret == row["buyer_siret"] else "")
     engagement = engagement or row["engagement"]
-    problems = rules._routing_errors(types.SimpleNamespace(service_code=service_code, engagement=engagement), buyer)
+    problems = rules._routing_errors(
+        types.SimpleNamespace(service_code=service_code, engagement=engagement), buyer
+    )
     if engagement and reference.get("numeroBonCommande"):
         problem = _engagement_problem(buyer_siret, row["supplier_siret"], engagement)
         problems += [problem] if problem else []
@@ -257,7 +265,9 @@ def recycler(ctx: Context, body: dict) -> dict:
         (buyer_siret, service_code, engagement, row["id"]),
     )
     comment = (body.get("commentaire") or "").strip()
-    note = " | ".join(part for part in ("Facture recyclee : " + ", ".join(changes or ["inchange"]), comment) if part)
+    note = " | ".join(
+        part for part in ("Facture recyclee : " + ", ".join(changes or ["inchange"]), comment) if part
+    )
     at = _move_on(ctx, row, ROUTING, note)
     return ok(
         identifiantFactureCPP=row["id"],
@@ -287,7 +297,11 @@ def rechercher_atraiter_fournisseur(ctx: Context, body: dict) -> dict:
             if current is None or current["status"] not in statuses:
                 continue
             buyer = directory.structure_by_siret(row["buyer_siret"])
-            service = directory.service_by_code(buyer, row["service_code"]) if buyer and row["service_code"] else None
+            service = (
+                directory.service_by_code(buyer, row["service_code"])
+                if buyer and row["service_code"]
+                else None
+            )
             item = {
                 "identifiantFactureCPP": row["id"],
                 "typeDemandePaiement": "FACTURE",

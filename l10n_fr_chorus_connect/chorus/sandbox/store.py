@@ -51,7 +51,15 @@ CREATE TABLE IF NOT EXISTS files (
 """
 
 STATE_TABLES = (
-    "tokens", "faults", "stats", "scenarios", "files", "invoice_events", "invoices", "flows", "orders"
+    "tokens",
+    "faults",
+    "stats",
+    "scenarios",
+    "files",
+    "invoice_events",
+    "invoices",
+    "flows",
+    "orders",
 )
 
 
