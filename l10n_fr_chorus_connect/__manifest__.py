@@ -46,6 +46,9 @@
         "views/chorus_pro_menus.xml",
         "views/account_move_chorus_ux_views.xml",
         "wizards/chorus_facturx_check_views.xml",
+        "data/chorus_supplier_action_cron.xml",
+        "views/account_move_chorus_actions_views.xml",
+        "wizards/chorus_supplier_action_views.xml",
     ],
     "demo": ["demo/chorus_demo.xml"],
     "assets": {

@@ -22,3 +22,5 @@ from . import chorus_token_pack
 from . import chorus_token_order
 from . import res_company_tokens
 from . import res_config_settings_tokens
+from . import chorus_invoice_action
+from . import account_move_chorus_actions
