@@ -200,7 +200,7 @@ class ChorusInvoiceAction(models.Model):
             message = self.env._(
                 "Chorus Pro refused it: %(label)s (code %(code)s).", label=error.label, code=error.code
             )
-            move.message_post(body=Markup("<p>%s</p><p>%s</p>") % (self._title(), message))
+            move.message_post(body=Markup("<p>%s</p><p>%s</p>") % (self._for_reader()._title(), message))
             return self._outcome("refused", message)
         except TransportError as error:
             self.write({"state": "unknown", "result": error.message})
@@ -227,10 +227,11 @@ class ChorusInvoiceAction(models.Model):
                 values["purchase_order_reference"] = self.engagement
             if values:
                 move.with_context(skip_is_manually_modified=True).write(values)
-        move.message_post(body=self._chatter_body())
+        told = self._for_reader()
+        move.message_post(body=told._chatter_body())
         move.activity_ids.filtered(
             lambda activity: activity.activity_type_id == self.env.ref(ACTIVITY_TYPE)
-        ).action_feedback(feedback=self._done_message())
+        ).action_feedback(feedback=told._done_message())
         try:
             move._chorus_refresh_lifecycle(client)
         except ChorusError as error:
@@ -248,13 +249,17 @@ class ChorusInvoiceAction(models.Model):
         self.ensure_one()
         if held.status != self.answered_status:
             self.write({"state": "done", "result": held.status})
-            self.move_id.message_post(body=self._chatter_body())
+            self.move_id.message_post(body=self._for_reader()._chatter_body())
         else:
             self.write({"state": "lost", "result": held.status})
 
     # ------------------------------------------------------------------
     # Messages
     # ------------------------------------------------------------------
+    def _for_reader(self):
+        """In the language of the invoice's chatter (the customer's), as the status messages."""
+        return self.with_context(lang=self.move_id._chorus_lang_env().env.lang)
+
     def _title(self):
         if self.kind == "complete":
             return self.env._("Completed on Chorus Pro")
