@@ -24,7 +24,9 @@ def _(text):
 
 # What the activity of each status offers in Odoo (the catalogue's next step says what to do).
 ODOO_STEPS = {
-    SUSPENDED: _("Use « Complete on Chorus Pro » on the invoice: attachments and comment are sent from Odoo."),
+    SUSPENDED: _(
+        "Use « Complete on Chorus Pro » on the invoice: attachments and comment are sent from Odoo."
+    ),
     TO_RECYCLE: _("Use « Recycle » on the invoice: choose the new service or engagement number there."),
     REJECTED: _(
         "A rejected invoice stays rejected on Chorus Pro. Use « Prepare a credit note and a new invoice » "
@@ -50,7 +52,8 @@ class AccountMove(models.Model):
     @api.depends("chorus_status_ids.comment", "chorus_status")
     def _compute_chorus_buyer_comment(self):
         for move in self:
-            entries = move.chorus_status_ids.filtered(lambda entry: entry.code == move.chorus_status)
+            status = move.chorus_status
+            entries = move.chorus_status_ids.filtered(lambda entry, status=status: entry.code == status)
             move.chorus_buyer_comment = entries[:1].comment or False
 
     # ------------------------------------------------------------------
@@ -68,7 +71,9 @@ class AccountMove(models.Model):
         self.ensure_one()
         check_chorus_access(self)
         if not self.chorus_invoice_id:
-            raise UserError(self.env._("%(invoice)s is not known to Chorus Pro yet.", invoice=self.display_name))
+            raise UserError(
+                self.env._("%(invoice)s is not known to Chorus Pro yet.", invoice=self.display_name)
+            )
         wizard = self.env[model].create({"move_id": self.id})
         return {
             "type": "ir.actions.act_window",
@@ -83,7 +88,9 @@ class AccountMove(models.Model):
         """Send one answer to Chorus Pro, exactly once; a clear error when it did not go through."""
         self.ensure_one()
         if not self.chorus_invoice_id:
-            raise UserError(self.env._("%(invoice)s is not known to Chorus Pro yet.", invoice=self.display_name))
+            raise UserError(
+                self.env._("%(invoice)s is not known to Chorus Pro yet.", invoice=self.display_name)
+            )
         result = self.env["chorus.invoice.action"].sudo()._run(self.id, kind, params)
         if result["outcome"] in ("refused", "busy"):
             raise UserError(result["message"])
@@ -102,7 +109,9 @@ class AccountMove(models.Model):
             )
         move = self.sudo().try_lock_for_update()
         if not move:
-            raise UserError(self.env._("%(invoice)s is being prepared by someone else.", invoice=self.display_name))
+            raise UserError(
+                self.env._("%(invoice)s is being prepared by someone else.", invoice=self.display_name)
+            )
         if not move.chorus_reissue_refund_id:
             refund = move._reverse_moves(
                 [{"ref": self.env._("Cancels %(invoice)s, rejected on Chorus Pro", invoice=move.name)}]
@@ -148,7 +157,10 @@ class AccountMove(models.Model):
                 self.env._("The buyer's comment says what to change."),
             )
             return problems
-        current = {"buyer_reference": self.buyer_reference, "purchase_order_reference": self.purchase_order_reference}
+        current = {
+            "buyer_reference": self.buyer_reference,
+            "purchase_order_reference": self.purchase_order_reference,
+        }
         new = {}
         if service_code:
             new["buyer_reference"] = service_code
@@ -207,8 +219,8 @@ class AccountMove(models.Model):
         by_id = {item.chorus_id: item for item in items}
         moves = self.search([("company_id", "=", company.id), ("chorus_invoice_id", "in", list(by_id))])
         created = 0
-        for move in moves:
-            move = move.try_lock_for_update()
+        for found in moves:
+            move = found.try_lock_for_update()
             if not move:
                 continue
             item = by_id[move.chorus_invoice_id]

@@ -78,7 +78,7 @@ class ChorusInvoiceAction(models.Model):
         return result
 
     @api.model
-    def _run_on_cursor(self, move_id, kind, params):
+    def _run_on_cursor(self, move_id, kind, params):  # noqa: PLR0911 - one outcome per phase
         move = self.env["account.move"].browse(move_id).try_lock_for_update()
         if not move:
             return self._busy(move_id)
@@ -130,9 +130,7 @@ class ChorusInvoiceAction(models.Model):
         expected = ACTION_STATUSES[kind]
         if status == expected:
             return None
-        done = self.search(
-            [("move_id", "=", move.id), ("kind", "=", kind), ("state", "=", "done")], limit=1
-        )
+        done = self.search([("move_id", "=", move.id), ("kind", "=", kind), ("state", "=", "done")], limit=1)
         if done and status != expected:
             return self._outcome("already", done._already_message())
         label = self.env._(catalogue.invoice_status(status).label_en) if status else "?"

@@ -85,14 +85,18 @@ class TestChorusSupplierActions(ChorusDepositCase):
         action = move.with_context(lang="fr_FR").action_chorus_open_complete()
         wizard = self.env[action["res_model"]].browse(action["res_id"])
         self.assertIn("bon de livraison", wizard.buyer_comment)
-        wizard.write({"comment": "Voici le bon signé", "attachment_ids": [Command.set(self.pdf_attachment().ids)]})
+        wizard.write(
+            {"comment": "Voici le bon signé", "attachment_ids": [Command.set(self.pdf_attachment().ids)]}
+        )
         notification = self.confirm(wizard)
         self.assertEqual(notification["params"]["type"], "success")
         self.assertEqual(move.chorus_status, "COMPLETEE")
         self.assertEqual(move.chorus_status_ids[:1].code, "COMPLETEE")
         self.assertIn("Voici le bon signé", move.chorus_status_ids[:1].comment)
         [attempt] = move.chorus_action_ids
-        self.assertEqual((attempt.kind, attempt.state, attempt.answered_status), ("complete", "done", "SUSPENDUE"))
+        self.assertEqual(
+            (attempt.kind, attempt.state, attempt.answered_status), ("complete", "done", "SUSPENDUE")
+        )
         self.assertFalse(self.chorus_activities(move), "the activity is done")
         self.assertTrue(any("Completed on Chorus Pro" in body for body in move.message_ids.mapped("body")))
         self.assertEqual(self.wallet().balance, balance, "no token for an answer to the buyer")
@@ -149,8 +153,10 @@ class TestChorusSupplierActions(ChorusDepositCase):
         move = self.answered("recycle", partner=self.hospital_address)
         self.assertEqual(move.chorus_status, "A_RECYCLER")
         pharmacy = self.env["chorus.service"].search([("code", "=", seed.SERVICE_HOSPITAL_ENGAGEMENT)])
-        wizard = self.env["chorus.recycle.wizard"].with_context(lang="fr_FR").create(
-            {"move_id": move.id, "service_id": pharmacy.id}
+        wizard = (
+            self.env["chorus.recycle.wizard"]
+            .with_context(lang="fr_FR")
+            .create({"move_id": move.id, "service_id": pharmacy.id})
         )
         with self.assertRaisesRegex(UserError, "numéro d'engagement"):
             self.confirm(wizard)  # SERV-PHARMA asks an engagement number: the deposit's own check
@@ -178,7 +184,9 @@ class TestChorusSupplierActions(ChorusDepositCase):
         self.assertEqual(self.calls(RECYCLE), 0)
         self.assertEqual(move.buyer_reference, "SERV-COMPTA")
         with self.assertRaisesRegex(UserError, "ne peut pas être recyclée"):
-            self.act(self.answered("suspended").with_context(lang="fr_FR"), "recycle", service_code="SERV-COMPTA")
+            self.act(
+                self.answered("suspended").with_context(lang="fr_FR"), "recycle", service_code="SERV-COMPTA"
+            )
 
     def test_the_daily_to_do_import_gives_each_invoice_its_activity_once(self):
         suspended = self.answered("suspended")
@@ -199,7 +207,9 @@ class TestChorusSupplierActions(ChorusDepositCase):
         action = move.action_chorus_prepare_reissue()
         refund, invoice = move.chorus_reissue_refund_id, move.chorus_reissue_invoice_id
         self.assertEqual(set(action["domain"][0][2]), {refund.id, invoice.id})
-        self.assertEqual((refund.move_type, refund.state, refund.reversed_entry_id), ("out_refund", "draft", move))
+        self.assertEqual(
+            (refund.move_type, refund.state, refund.reversed_entry_id), ("out_refund", "draft", move)
+        )
         self.assertEqual((invoice.move_type, invoice.state), ("out_invoice", "draft"))
         self.assertEqual(refund.amount_total, move.amount_total)
         move.action_chorus_prepare_reissue()
@@ -220,7 +230,11 @@ class TestChorusSupplierActions(ChorusDepositCase):
                 "group_ids": [Command.set(self.env.ref("base.group_user").ids)],
             }
         )
-        for method in ("action_chorus_open_complete", "action_chorus_open_recycle", "action_chorus_prepare_reissue"):
+        for method in (
+            "action_chorus_open_complete",
+            "action_chorus_open_recycle",
+            "action_chorus_prepare_reissue",
+        ):
             with self.assertRaises(AccessError):
                 getattr(move.with_user(clerk), method)()
         self.assertEqual(self.buyer_siret(), SIRET_COMMUNE)

@@ -19,7 +19,9 @@ class ChorusSupplierActionWizard(models.AbstractModel):
     _name = "chorus.supplier.action.wizard"
     _description = "Chorus Pro Supplier Action Dialog"
 
-    move_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True, ondelete="cascade")
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", required=True, readonly=True, ondelete="cascade"
+    )
     chorus_status = fields.Selection(related="move_id.chorus_status")
     buyer_comment = fields.Text(related="move_id.chorus_buyer_comment", string="Buyer's Comment")
     comment = fields.Text(help="Sent to the buyer with the invoice.")
@@ -35,7 +37,9 @@ class ChorusSupplierActionWizard(models.AbstractModel):
             )
 
     def _done(self, result):
-        return chorus_notification(self.env, result["message"], "success" if result["outcome"] != "unknown" else "warning")
+        return chorus_notification(
+            self.env, result["message"], "success" if result["outcome"] != "unknown" else "warning"
+        )
 
 
 class ChorusCompleteWizard(models.TransientModel):
@@ -59,7 +63,9 @@ class ChorusCompleteWizard(models.TransientModel):
         self._check_comment()
         self._check_attachments()
         if not self.attachment_ids and not (self.comment or "").strip():
-            raise UserError(self.env._("Add an attachment or a comment: Chorus Pro needs one to complete the invoice."))
+            raise UserError(
+                self.env._("Add an attachment or a comment: Chorus Pro needs one to complete the invoice.")
+            )
         result = self.move_id._chorus_supplier_action(
             "complete", {"comment": self.comment or "", "attachment_ids": self.attachment_ids.ids}
         )
@@ -110,7 +116,8 @@ class ChorusRecycleWizard(models.TransientModel):
     service_id = fields.Many2one(
         "chorus.service",
         string="New Service",
-        domain="[('structure_id', '=', structure_id), ('is_active', '=', True), ('is_public_invoices', '=', False)]",
+        domain="[('structure_id', '=', structure_id), ('is_active', '=', True), "
+        "('is_public_invoices', '=', False)]",
         help="An active service of the same buyer, from the Chorus Pro directory.",
     )
     engagement = fields.Char(string="New Engagement Number", help="The legal commitment the buyer gave.")
