@@ -15,6 +15,7 @@ class TestChorusCompleteTour(ChorusDepositCase, HttpCase):
         self.sandbox_control.configure(step_delay=60)
         move = self.create_public_invoice()
         self.sandbox_control.scenario(move.name, "suspended")
+        self.hand_rendered_pdf_to_deposits(move)  # rendered outside a test cursor: no 20 s lock wait
         self.deposit(move)
         self.poll_flows()
         self.sandbox_control.advance(180)
