@@ -126,6 +126,16 @@ class TestChorusSupplierActions(ChorusDepositCase):
         self.assertEqual(move.chorus_action_ids.state, "done")
         self.assertEqual(self.calls(COMPLETE), 1, "Chorus had it: not sent again")
 
+    def test_an_attempt_that_never_reached_chorus_is_sent_once_by_the_next_click(self):
+        move = self.answered("suspended")
+        crashed = self.env["chorus.invoice.action"].sudo().create(
+            {"move_id": move.id, "kind": "complete", "answered_status": "SUSPENDUE", "comment": "Bon"}
+        )
+        result = self.act(move, "complete", comment="Bon joint")
+        self.assertEqual(result["outcome"], "done")
+        self.assertEqual(crashed.state, "lost", "Chorus still showed SUSPENDUE: it never arrived")
+        self.assertEqual(self.calls(COMPLETE), 1)
+
     def test_completing_is_refused_when_chorus_status_does_not_allow_it(self):
         move = self.answered("normal")
         with self.assertRaisesRegex(UserError, "ne peut pas être complétée.*Mise en paiement"):
