@@ -128,8 +128,12 @@ class TestChorusSupplierActions(ChorusDepositCase):
 
     def test_an_attempt_that_never_reached_chorus_is_sent_once_by_the_next_click(self):
         move = self.answered("suspended")
-        crashed = self.env["chorus.invoice.action"].sudo().create(
-            {"move_id": move.id, "kind": "complete", "answered_status": "SUSPENDUE", "comment": "Bon"}
+        crashed = (
+            self.env["chorus.invoice.action"]
+            .sudo()
+            .create(
+                {"move_id": move.id, "kind": "complete", "answered_status": "SUSPENDUE", "comment": "Bon"}
+            )
         )
         result = self.act(move, "complete", comment="Bon joint")
         self.assertEqual(result["outcome"], "done")
