@@ -48,6 +48,9 @@
         "views/account_move_framework_views.xml",
         "views/account_move_chorus_auto_deposit_views.xml",
         "wizards/chorus_facturx_check_views.xml",
+        "data/chorus_supplier_action_cron.xml",
+        "views/account_move_chorus_actions_views.xml",
+        "wizards/chorus_supplier_action_views.xml",
     ],
     "demo": ["demo/chorus_demo.xml"],
     "assets": {

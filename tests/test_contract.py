@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from test_sandbox_supplier_actions import exercise_supplier_actions
 
 from chorus import contract
 from chorus.client import ChorusClient
@@ -69,6 +70,7 @@ def _every_call(server, client):
     )
     client.search_issued_invoices(invoice_number="NOPE")
     client.invoice_history(item.chorus_id)
+    exercise_supplier_actions(server, client, item.chorus_id)
 
 
 def test_every_request_of_the_client_and_every_sandbox_answer_follow_the_contract(recorded):

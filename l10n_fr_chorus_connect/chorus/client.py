@@ -36,6 +36,7 @@ from .errors import (
     ServerError,
     TransportError,
 )
+from .supplier_actions import SupplierActionsMixin
 from .values import FLOW_ARCHIVE_MAX_BYTES, FLOW_FILE_MAX_BYTES, SYNTAX_FACTURX
 
 _logger = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ MAX_PAGES = 1000
 ELIDED_KEYS = {"fichierFlux", "fichierCR", "access_token", "client_secret"}
 
 
-class ChorusClient:
+class ChorusClient(SupplierActionsMixin):
     """PISTE OAuth2 (client credentials) + Chorus Pro technical account."""
 
     def __init__(

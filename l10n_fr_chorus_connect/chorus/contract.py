@@ -446,6 +446,158 @@ OPERATIONS = {
     },
 }
 
+# The supplier's answers to a buyer (chorus/supplier_actions.py): the Factures Swagger's
+# consulterFactureParFournisseur (answer: the keys the sandbox serves, a subset of the Swagger's),
+# completerFacture, recyclerFacture, rechercherFactureATraiterParFournisseur; and
+# ajouterFichierDansSysteme, unpublished: keys from go-choruspro and facturation_electronique.
+_SUPPLIER_ACTIONS = {
+    "factures/v1/consulter/fournisseur": {
+        "request": {
+            "idUtilisateurCourant": INT,
+            "identifiantFactureCPP": INT,
+            "codeLangue": STR,
+            "getpLigneRecapTva": ANY,
+            "getpListePiecesJointes": ANY,
+            "getpLignesPoste": ANY,
+        },
+        "response": {
+            **_ENVELOPE,
+            "facture": {
+                "identifiantFactureCPP": INT,
+                "numeroFacture": STR,
+                "statutFacture": STR,
+                "modeDepot": STR,
+                "rejetTraite": BOOL,
+                "destinataire": {
+                    "idDestinataire": INT,
+                    "codeDestinataire": STR,
+                    "libelleDestinataire": STR,
+                    "idServiceExecutant": INT,
+                    "codeServiceExecutant": STR,
+                    "libelleServiceExecutant": STR,
+                },
+                "references": {
+                    "dateFacture": STR,
+                    "dateDepot": STR,
+                    "typeFacture": STR,
+                    "numeroMarche": STR,
+                    "numeroBonCommande": STR,
+                    "numeroFactureOrigine": STR,
+                    "tailleTotalePiecesJointes": NUM,
+                },
+                "commentaire": STR,
+            },
+        },
+    },
+    "factures/v1/completer": {
+        "request": {
+            "idUtilisateurCourant": INT,
+            "identifiantFactureCPP": INT,
+            "pieceJointeComplementaire": [
+                {
+                    "pieceJointeComplementaireDesignation": STR,
+                    "pieceJointeComplementaireType": STR,
+                    "pieceJointeComplementaireNumeroLigneFacture": INT,
+                    "pieceJointeComplementaireId": INT,
+                }
+            ],
+            "commentaire": STR,
+        },
+        "response": {
+            **_ENVELOPE,
+            **_PAGES_OUT,
+            "identifiantFactureCPP": INT,
+            "numeroFacture": STR,
+            "dateTraitement": DATETIME,
+        },
+    },
+    "factures/v1/recycler": {
+        "request": {
+            "idUtilisateurCourant": INT,
+            "identifiantFactureCPP": INT,
+            "destinataire": {"codeDestinataire": STR, "codeServiceExecutant": STR},
+            "commentaire": STR,
+            "reference": {
+                "deviseFacture": STR,
+                "typeFacture": STR,
+                "typeTva": STR,
+                "motifExonerationTva": STR,
+                "numeroMarche": STR,
+                "numeroBonCommande": STR,
+                "numeroFactureOrigine": STR,
+                "modePaiement": STR,
+            },
+        },
+        "response": {
+            **_ENVELOPE,
+            "identifiantFactureCPP": INT,
+            "numeroFacture": STR,
+            "statutFacture": STR,
+            "dateDepot": DATETIME,
+        },
+    },
+    "factures/v1/rechercher/atraiter/fournisseur": {
+        "request": {
+            "idUtilisateurCourant": INT,
+            "idStructure": INT,
+            "masquerRejetee": BOOL,
+            "rechercheFactureATraiterParFournisseur": {
+                "nbResultatsMaximum": INT,
+                "pageResultatDemandee": INT,
+                "nbResultatsParPage": INT,
+                "triSens": STR,
+                "triColonne": STR,
+                **_SORT,
+            },
+            "recupererTaille": BOOL,
+        },
+        "response": {
+            **_ENVELOPE,
+            "parametresRetour": _PAGES_OUT,
+            "listeFactures": [
+                {
+                    "identifiantFactureCPP": INT,
+                    "typeDemandePaiement": STR,
+                    "codeFournisseur": STR,
+                    "typeIdentifiantFournisseur": STR,
+                    "designationFournisseur": STR,
+                    "codeServiceFournisseur": STR,
+                    "nomServiceFournisseur": STR,
+                    "idDestinataire": INT,
+                    "codeDestinataire": STR,
+                    "designationDestinataire": STR,
+                    "idServiceExecutant": INT,
+                    "codeServiceExecutant": STR,
+                    "nomServiceExecutant": STR,
+                    "typeFacture": STR,
+                    "numeroFacture": STR,
+                    "dateFacture": DATETIME,
+                    "dateDepot": DATETIME,
+                    "montantHT": NUM,
+                    "montantTTC": NUM,
+                    "montantAPayer": NUM,
+                    "devise": STR,
+                    "statut": STR,
+                    "numeroMarche": STR,
+                    "numeroBonCommande": STR,
+                    "taille": INT,
+                }
+            ],
+        },
+    },
+    "transverses/v1/ajouter/fichier": {
+        "request": {
+            "idUtilisateurCourant": INT,
+            "pieceJointeFichier": STR,
+            "pieceJointeNom": STR,
+            "pieceJointeTypeMime": STR,
+            "pieceJointeExtension": STR,
+        },
+        "response": {**_ENVELOPE, "pieceJointeId": INT},
+    },
+}
+OPERATIONS.update(_SUPPLIER_ACTIONS)
+
 # A search that finds nothing may answer this instead of an empty list (Pastell's CPPWrapper).
 NO_RESULT_CODE = 20000
 NO_RESULT_LABEL = "TRA_MSG_00.015"

@@ -27,3 +27,5 @@ from . import account_move_framework
 from . import account_edi_xml_cii_framework
 from . import account_move_chorus_auto_deposit
 from . import account_move_chorus_paid_open
+from . import chorus_invoice_action
+from . import account_move_chorus_actions

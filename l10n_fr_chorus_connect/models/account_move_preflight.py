@@ -11,6 +11,11 @@ import os
 from odoo import models
 
 from ..chorus.identifiers import siret_error
+from ..chorus.supplier_actions import (
+    ATTACHMENT_EXTENSIONS,
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_NAME_MAX_LENGTH,
+)
 from ..chorus.values import (
     REQUIREMENT_ENGAGEMENT,
     REQUIREMENT_SERVICE,
@@ -23,48 +28,7 @@ ENGAGEMENT_MAX_LENGTH = 50
 # Inferred from live tests, not documented: a soft check only.
 INVOICE_NUMBER_MAX_LENGTH = 20
 
-# Chorus Pro attachment rules (CP-PJ, as applied by the OCA connector).
-ATTACHMENT_NAME_MAX_LENGTH = 50
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_EXTENSIONS = frozenset(
-    [
-        ".bmp",
-        ".gif",
-        ".fax",
-        ".odt",
-        ".ppt",
-        ".tiff",
-        ".xls",
-        ".bz2",
-        ".gz",
-        ".jpeg",
-        ".p7s",
-        ".rtf",
-        ".txt",
-        ".xml",
-        ".csv",
-        ".gzip",
-        ".jpg",
-        ".pdf",
-        ".svg",
-        ".xhtml",
-        ".xlsx",
-        ".doc",
-        ".htm",
-        ".odp",
-        ".png",
-        ".tgz",
-        ".xlc",
-        ".zip",
-        ".docx",
-        ".html",
-        ".ods",
-        ".pps",
-        ".tif",
-        ".xlm",
-        ".pptx",
-    ]
-)
+# Chorus Pro attachment rules: one home, chorus/supplier_actions.py (sources cited there).
 
 
 class AccountMove(models.Model):

@@ -26,3 +26,5 @@ from . import test_days_tour
 from . import test_frameworks
 from . import test_auto_deposit
 from . import test_paid_open
+from . import test_supplier_actions
+from . import test_supplier_actions_tour

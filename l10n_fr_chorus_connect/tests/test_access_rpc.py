@@ -39,6 +39,15 @@ CALLS = [
     ("chorus.token.voucher", "action_redeem", ("create", {"voucher": "{}"})),
     ("account.move.send.wizard", "action_send_and_print", ("create", {"move_id": "move"})),
     ("account.move.send.batch.wizard", "action_send_and_print", ("create", {"move_ids": "moves"})),
+    ("account.move", "action_chorus_open_complete", "deposited_move"),
+    ("account.move", "action_chorus_open_recycle", "deposited_move"),
+    ("account.move", "action_chorus_prepare_reissue", "deposited_move"),
+    ("chorus.complete.wizard", "action_confirm", ("create", {"move_id": "deposited_move", "comment": "Bon"})),
+    (
+        "chorus.recycle.wizard",
+        "action_confirm",
+        ("create", {"move_id": "deposited_move", "engagement": "EJ"}),
+    ),
 ]
 # Not bound to a record of company A: refused to the employee only (the other company's
 # administrator legitimately buys tokens for their own company).

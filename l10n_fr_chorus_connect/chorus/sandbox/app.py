@@ -31,6 +31,7 @@ from . import (
     faults,
     routes_factures,
     routes_structures,
+    routes_supplier_actions,
     routes_transverses,
     store,
     vendor,
@@ -40,7 +41,12 @@ from .config import DEFAULT_FLOW_DELAY, DEFAULT_STEP_DELAY, SandboxConfig
 
 _logger = logging.getLogger(__name__)
 
-API_ROUTES = {**routes_factures.ROUTES, **routes_transverses.ROUTES, **routes_structures.ROUTES}
+API_ROUTES = {
+    **routes_factures.ROUTES,
+    **routes_transverses.ROUTES,
+    **routes_structures.ROUTES,
+    **routes_supplier_actions.ROUTES,
+}
 GET_ROUTES = dict(routes_transverses.GET_ROUTES)
 JSON_TYPE = "application/json;charset=utf-8"
 TRUNCATED_BODY = b'{"codeRetour": 0, "libelle": "TRA_MSG_00.0'

@@ -45,9 +45,22 @@ CREATE TABLE IF NOT EXISTS orders (
     id TEXT PRIMARY KEY, company_ref TEXT NOT NULL, pack_code TEXT NOT NULL, tokens INTEGER NOT NULL,
     amount TEXT NOT NULL, currency TEXT NOT NULL, status TEXT NOT NULL, created_at REAL NOT NULL,
     paid_at REAL, voucher TEXT);
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, supplier_siret TEXT NOT NULL, name TEXT NOT NULL,
+    size INTEGER NOT NULL, invoice_id INTEGER REFERENCES invoices(id), designation TEXT);
 """
 
-STATE_TABLES = ("tokens", "faults", "stats", "scenarios", "invoice_events", "invoices", "flows", "orders")
+STATE_TABLES = (
+    "tokens",
+    "faults",
+    "stats",
+    "scenarios",
+    "files",
+    "invoice_events",
+    "invoices",
+    "flows",
+    "orders",
+)
 
 
 class Store:
