@@ -46,6 +46,10 @@
         "views/chorus_pro_menus.xml",
         "views/account_move_chorus_ux_views.xml",
         "wizards/chorus_facturx_check_views.xml",
+        "security/chorus_payment_deadline_rules.xml",
+        "data/chorus_ecb_rate_data.xml",
+        "data/chorus_payment_deadline_cron.xml",
+        "views/chorus_payment_deadline_views.xml",
     ],
     "demo": ["demo/chorus_demo.xml"],
     "assets": {

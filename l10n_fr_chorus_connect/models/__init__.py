@@ -22,3 +22,8 @@ from . import chorus_token_pack
 from . import chorus_token_order
 from . import res_company_tokens
 from . import res_config_settings_tokens
+from . import chorus_ecb_rate
+from . import res_partner_payment_deadline
+from . import res_company_payment_deadline
+from . import account_move_payment_deadline
+from . import chorus_payment_delay_report
