@@ -24,7 +24,8 @@ Interest = amount incl. VAT × rate × days late / 365 (the formula the Ministry
 DGFiP simulator use: 365 even in a leap year), rounded to the cent once, at the end.
 
 >>> from datetime import date
->>> clock = payment_clock(DAYS_BY_CATEGORY["state"], date(2025, 3, 3), [(date(2025, 3, 4), "MISE_A_DISPOSITION")])
+>>> history = [(date(2025, 3, 3), "DEPOSEE"), (date(2025, 3, 4), "MISE_A_DISPOSITION")]
+>>> clock = payment_clock(DAYS_BY_CATEGORY["state"], date(2025, 3, 3), history)
 >>> clock.start, clock.due
 (datetime.date(2025, 3, 4), datetime.date(2025, 4, 3))
 >>> late_payment(Decimal("1200.00"), clock.due, date(2025, 4, 13), ECB_MAIN_REFINANCING_RATES).interest
@@ -133,7 +134,9 @@ def payment_clock(days, deposited_on, history):
     )
     if not suspension:
         return PaymentClock(start=start, due=due)
-    resumed = next((on for on, code in entries if on >= suspension and code not in (SUSPENDED, AVAILABLE)), None)
+    resumed = next(
+        (on for on, code in entries if on >= suspension and code not in (SUSPENDED, AVAILABLE)), None
+    )
     if not resumed:
         return PaymentClock(start=start, due=None, suspended_on=suspension)
     left = (due - suspension).days

@@ -66,7 +66,10 @@ class AccountMove(models.Model):
         string="Overdue", compute="_compute_chorus_payment_terms", store=True, index=True
     )
     chorus_late_rate = fields.Float(
-        string="Late Interest Rate (%)", digits=(6, 3), compute="_compute_chorus_payment_terms", store=True,
+        string="Late Interest Rate (%)",
+        digits=(6, 3),
+        compute="_compute_chorus_payment_terms",
+        store=True,
         aggregator=False,
     )
     chorus_late_rate_date = fields.Date(
@@ -76,11 +79,15 @@ class AccountMove(models.Model):
         string="ECB Rate Missing", compute="_compute_chorus_payment_terms", store=True
     )
     chorus_late_interest = fields.Monetary(
-        string="Late Interest", compute="_compute_chorus_payment_terms", store=True,
+        string="Late Interest",
+        compute="_compute_chorus_payment_terms",
+        store=True,
         currency_field="company_currency_id",
     )
     chorus_late_indemnity = fields.Monetary(
-        string="Recovery Indemnity", compute="_compute_chorus_payment_terms", store=True,
+        string="Recovery Indemnity",
+        compute="_compute_chorus_payment_terms",
+        store=True,
         currency_field="company_currency_id",
     )
     chorus_interest_to_claim = fields.Boolean(
@@ -106,10 +113,12 @@ class AccountMove(models.Model):
     )
     def _compute_chorus_payment_terms(self):
         followed = self.filtered(
-            lambda move: isinstance(move.id, int)
-            and move.move_type == "out_invoice"
-            and move.state == "posted"
-            and move.chorus_flow_id
+            lambda move: (
+                isinstance(move.id, int)
+                and move.move_type == "out_invoice"
+                and move.state == "posted"
+                and move.chorus_flow_id
+            )
         )
         empty = dict.fromkeys(PAYMENT_TERM_FIELDS, False)
         for move in self - followed:
@@ -179,12 +188,13 @@ class AccountMove(models.Model):
         paid = self.filtered(lambda move: move.payment_state in ("paid", "in_payment"))
         if not paid:
             return {}
-        self.env["account.partial.reconcile"].flush_model(["debit_move_id", "max_date"])
+        self.env["account.partial.reconcile"].flush_model(["debit_move_id", "credit_move_id"])
         self.env.cr.execute(
             """
-            SELECT line.move_id, MAX(part.max_date)
+            SELECT line.move_id, MAX(payment.date)
               FROM account_move_line line
               JOIN account_partial_reconcile part ON part.debit_move_id = line.id
+              JOIN account_move_line payment ON payment.id = part.credit_move_id
              WHERE line.move_id = ANY(%s) AND line.display_type = 'payment_term'
              GROUP BY line.move_id
             """,
@@ -286,7 +296,12 @@ class AccountMove(models.Model):
                 ),
                 "invoice_line_ids": [
                     Command.create(
-                        {"name": label, "quantity": 1, "price_unit": amount, "tax_ids": [Command.set(tax.ids)]}
+                        {
+                            "name": label,
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.set(tax.ids)],
+                        }
                     )
                     for label, amount in lines
                     if amount
