@@ -336,10 +336,8 @@ class AccountMove(models.Model):
             ):
                 flow._poll(client_of(flow.company_id))
             for move in self.filtered(
-                lambda move: (
-                    move.chorus_flow_id.state in ("integrated", "partially_integrated")
-                    and (not move.chorus_status_final or move.chorus_history_pending)
-                )
+                lambda move: move.chorus_flow_id.state in ("integrated", "partially_integrated")
+                and (not move.chorus_status_final or move.chorus_history_pending)
             ):
                 client = client_of(move.company_id)
                 if not move.chorus_invoice_id:

@@ -58,10 +58,8 @@ class AccountMoveSend(models.AbstractModel):
         result = super()._check_sending_data(moves, **custom_settings)
         methods = custom_settings.get("sending_methods")
         chorus_moves = moves.filtered(
-            lambda move: (
-                self._is_applicable_to_move(CHORUS, move)
-                and CHORUS in (methods if methods is not None else self._get_default_sending_methods(move))
-            )
+            lambda move: self._is_applicable_to_move(CHORUS, move)
+            and CHORUS in (methods if methods is not None else self._get_default_sending_methods(move))
         )
         if chorus_moves:
             check_chorus_access(chorus_moves)
