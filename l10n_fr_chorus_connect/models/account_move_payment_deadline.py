@@ -67,7 +67,7 @@ class AccountMove(models.Model):
     )
     chorus_late_rate = fields.Float(
         string="Late Interest Rate (%)",
-        digits=(6, 3),
+        digits=(6, 2),
         compute="_compute_chorus_payment_terms",
         store=True,
         aggregator=False,

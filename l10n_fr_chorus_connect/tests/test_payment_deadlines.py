@@ -7,12 +7,16 @@ test deposits for real through the sandbox."""
 
 import ast
 import datetime
+import os
+from contextlib import contextmanager
 from decimal import Decimal
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import ChromeBrowser
 
 from ..chorus import payment_deadlines
 from ..chorus.values import HistoryEntry, InvoiceHistory
@@ -25,8 +29,9 @@ def at(day):
     return datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(10))
 
 
-@tagged("post_install", "-at_install")
-class TestPaymentDeadlines(ChorusDepositCase):
+class FollowedInvoices:
+    """Deposited invoices whose Chorus Pro history is given, recorded as the tracker records it."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -69,6 +74,9 @@ class TestPaymentDeadlines(ChorusDepositCase):
         history = InvoiceHistory(move.chorus_invoice_id, move.name, entries[-1].status, entries)
         self.env["chorus.invoice.status"].sudo()._apply_history(move.sudo(), history)
 
+
+@tagged("post_install", "-at_install")
+class TestPaymentDeadlines(FollowedInvoices, ChorusDepositCase):
     # ------------------------------------------------------------------ deadlines
     def test_deadline_of_each_kind_of_buyer(self):
         commune = self.followed_invoice(
@@ -230,3 +238,59 @@ class TestPaymentDeadlines(ChorusDepositCase):
         self.assertIn("MISE_A_DISPOSITION", move.chorus_status_ids.mapped("code"))
         self.assertTrue(move.chorus_payment_start)
         self.assertEqual(move.chorus_payment_due, move.chorus_payment_start + datetime.timedelta(days=30))
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentDeadlinesTour(FollowedInvoices, ChorusDepositCase, HttpCase):
+    def test_monday_view_and_panel_in_the_browser(self):
+        accountant = self.env["res.users"].create(
+            {
+                "name": "Claire",
+                "login": "claire.deadlines",
+                "password": "claire.deadlines",
+                "company_id": self.company.id,
+                "company_ids": [Command.set(self.company.ids)],
+                "group_ids": [Command.set([self.env.ref("account.group_account_invoice").id])],
+            }
+        )
+        self.followed_invoice(
+            "2025-03-03", [("2025-03-03", "MISE_A_DISPOSITION"), ("2025-03-23", "MISE_EN_PAIEMENT")]
+        )
+        paid_late = self.followed_invoice(
+            "2025-03-03", [("2025-03-03", "MISE_A_DISPOSITION"), ("2025-06-11", "MISE_EN_PAIEMENT")]
+        )
+        self.followed_invoice("2025-03-03", [("2025-03-04", "MISE_A_DISPOSITION")], self.hospital)
+        late = self.followed_invoice(
+            "2025-03-03",
+            [("2025-03-04", "MISE_A_DISPOSITION"), ("2025-04-13", "MISE_EN_PAIEMENT")],
+            amount=25000,
+        )
+        with self.screenshots():
+            self.start_tour(
+                "/odoo/action-l10n_fr_chorus_connect.action_chorus_payments",
+                "l10n_fr_chorus_connect_payment_deadlines_tour",
+                login=accountant.login,
+                timeout=120,
+            )
+        claims = (late | paid_late).chorus_interest_move_id
+        self.assertEqual(len(claims), 1, "one click, one draft claim")
+        self.assertEqual(claims.state, "draft")
+
+    @contextmanager
+    def screenshots(self):
+        """With CHORUS_TOUR_SHOTS set, a ``chorus-shot:NAME`` console line takes a screenshot (saved
+        under Odoo's --screenshots directory)."""
+        if not os.environ.get("CHORUS_TOUR_SHOTS"):
+            yield
+            return
+        original = ChromeBrowser._handle_console
+
+        def handle_console(browser, type, args=None, **kw):
+            text = str(browser._from_remoteobject(args[0])) if args else ""
+            if text.startswith("chorus-shot:"):
+                browser.take_screenshot(prefix=f"{text.split(':', 1)[1]}_")
+                return None
+            return original(browser, type, args, **kw)
+
+        with patch.object(ChromeBrowser, "_handle_console", handle_console):
+            yield
