@@ -227,7 +227,12 @@ class TestPaymentDeadlines(FollowedInvoices, ChorusDepositCase):
             {group["chorus_status"] for group in groups}, {"MISE_EN_PAIEMENT", "MISE_A_DISPOSITION"}
         )
         report = self.env["chorus.payment.delay.report"].search([("partner_id", "=", self.public_partner.id)])
-        self.assertEqual((report.paid_count, report.median_days, report.worst_days), (3, 40, 100))
+        self.assertEqual({row.kind: row.days for row in report}, {"median": 40, "worst": 100})
+        self.assertEqual((sum(report.mapped("paid_count")), sum(report.mapped("late_count"))), (3, 2))
+        graph = self.env["chorus.payment.delay.report"].formatted_read_group(
+            [("partner_id", "=", self.public_partner.id)], ["partner_id", "kind"], ["days:max"]
+        )
+        self.assertEqual({group["kind"]: group["days:max"] for group in graph}, {"median": 40, "worst": 100})
 
     def test_deposited_in_the_sandbox_gets_its_deadline(self):
         move = self.create_public_invoice()

@@ -80,7 +80,8 @@ registry.category("web_tour.tours").add("l10n_fr_chorus_connect_payment_deadline
         {
             content: "A bar per buyer: median and worst days to pay",
             trigger: ".o_graph_renderer canvas",
-            run() {
+            async run() {
+                await new Promise((resolve) => setTimeout(resolve, 1500)); // the bars grow in
                 console.log("chorus-shot:days_to_pay");
             },
         },
