@@ -153,12 +153,14 @@ def seed(env, count, rng):
     )
     cr.execute(
         f"""
-        INSERT INTO account_move (id, name, sequence_prefix, sequence_number, date, invoice_date, amount_total,
-                                  amount_total_signed, amount_residual, amount_residual_signed, partner_id,
+        INSERT INTO account_move (id, name, sequence_prefix, sequence_number, date, invoice_date,
+                                  amount_total, amount_total_signed, amount_residual, amount_residual_signed,
+                                  partner_id,
                                   commercial_partner_id, chorus_flow_id, chorus_status, chorus_status_at,
                                   chorus_invoice_id, {", ".join(columns)})
-        SELECT v.id, v.name, 'BENCH/', v.id, v.deposited, v.deposited, v.amount, v.amount, v.amount, v.amount,
-               v.buyer, v.buyer, %s, v.status, v.status_on::timestamp + interval '10 hours', v.chorus_id, {select}
+        SELECT v.id, v.name, 'BENCH/', v.id, v.deposited, v.deposited,
+               v.amount, v.amount, v.amount, v.amount, v.buyer, v.buyer, %s,
+               v.status, v.status_on::timestamp + interval '10 hours', v.chorus_id, {select}
           FROM (VALUES {values}) AS v(id, name, deposited, amount, buyer, status, status_on, chorus_id)
           CROSS JOIN account_move t
          WHERE t.id = %s
@@ -181,8 +183,9 @@ def seed(env, count, rng):
         """
     )
     cr.execute(
-        "UPDATE account_move SET chorus_deposit_state = CASE chorus_status WHEN 'MISE_EN_PAIEMENT' THEN 'paid' "
-        "WHEN 'SUSPENDUE' THEN 'to_fix' ELSE 'deposited' END WHERE name LIKE 'BENCH/%%'"
+        "UPDATE account_move SET chorus_deposit_state = CASE chorus_status "
+        "WHEN 'MISE_EN_PAIEMENT' THEN 'paid' WHEN 'SUSPENDUE' THEN 'to_fix' ELSE 'deposited' END "
+        "WHERE name LIKE 'BENCH/%%'"
     )
     cr.execute(
         "INSERT INTO chorus_flow_account_move_rel (flow_id, move_id) SELECT %s, id FROM account_move "
@@ -229,7 +232,7 @@ def main():
 
         print("2. The Monday view (web client calls)", flush=True)
         domain = [("move_type", "=", "out_invoice"), ("chorus_payment_start", "!=", False)]
-        Move = env["account.move"]
+        moves_model = env["account.move"]
         fields_spec = {
             name: {}
             for name in (
@@ -258,9 +261,9 @@ def main():
 
         def grouped_list():
             env.invalidate_all()
-            groups = Move.web_read_group(domain, ["chorus_status"], aggregates)
+            groups = moves_model.web_read_group(domain, ["chorus_status"], aggregates)
             biggest = max(groups["groups"], key=lambda group: group["__count"])
-            rows = Move.web_search_read(
+            rows = moves_model.web_search_read(
                 [*domain, ("chorus_status", "=", biggest["chorus_status"])],
                 fields_spec,
                 order=order,
@@ -272,18 +275,21 @@ def main():
         print(f"  -> {len(groups['groups'])} groups, {rows['length']} rows in the biggest", flush=True)
         timed(
             "ungrouped list: 80 rows overdue first",
-            lambda: env.invalidate_all() or Move.web_search_read(domain, fields_spec, order=order, limit=80),
+            lambda: (
+                env.invalidate_all()
+                or moves_model.web_search_read(domain, fields_spec, order=order, limit=80)
+            ),
             3,
         )
         to_claim = timed(
             "filter 'interest to claim': count",
-            lambda: Move.search_count([*domain, ("chorus_interest_to_claim", "=", True)]),
+            lambda: moves_model.search_count([*domain, ("chorus_interest_to_claim", "=", True)]),
             3,
         )
         print(f"  -> {to_claim} to claim", flush=True)
         timed(
             "pivot: interest per buyer and quarter",
-            lambda: Move.formatted_read_group(
+            lambda: moves_model.formatted_read_group(
                 domain,
                 ["commercial_partner_id", "chorus_payment_due:quarter"],
                 ["chorus_late_interest:sum", "chorus_late_indemnity:sum", "chorus_days_late:max"],
