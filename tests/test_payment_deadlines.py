@@ -194,6 +194,16 @@ def test_missing_rate_is_said_with_its_half_year():
     assert error.value.half_year_start == date(2019, 7, 1)
 
 
+def test_a_half_year_without_its_rate_uses_the_last_known_and_says_so():
+    late = late_payment(Decimal("1000.00"), date(2026, 2, 1), date(2026, 3, 3), RATES)
+    assert (late.rate_date, late.legal_rate, late.rate_confirmed) == (
+        date(2026, 1, 1),
+        Decimal("10.15"),
+        False,
+    )
+    assert late_payment(Decimal("1000.00"), date(2025, 2, 1), date(2025, 3, 3), RATES).rate_confirmed
+
+
 def test_rates_are_taken_from_data_given():
     rates = [(date(2026, 1, 1), "1.90")]
     assert rate_in_force(rates, date(2026, 3, 1)) == (date(2026, 1, 1), Decimal("1.90"))

@@ -113,6 +113,7 @@ class LatePayment:
     days_late: int = 0
     legal_rate: Decimal = Decimal("0")  # percent, ECB + 8
     rate_date: datetime.date | None = None  # first day of the half-year the rate belongs to
+    rate_confirmed: bool = True  # False: no rate given for that half-year, the last known one is used
     interest: Decimal = Decimal("0.00")
     indemnity: Decimal = Decimal("0.00")
 
@@ -169,6 +170,11 @@ def rate_in_force(rates, on):
     return half_year, Decimal(max(known)[1])
 
 
+def has_rate_for(rates, half_year):
+    """Whether ``rates`` give the rate of ``half_year`` itself (not an older one still in force)."""
+    return any(since == half_year for since, _rate in rates)
+
+
 def late_payment(amount, due, paid_on, rates):
     """What a buyer owes on an invoice of ``amount`` (incl. VAT) due on ``due`` and paid on
     ``paid_on`` (or still unpaid on that day): nothing when paid in time."""
@@ -183,6 +189,7 @@ def late_payment(amount, due, paid_on, rates):
         days_late=days_late,
         legal_rate=legal_rate,
         rate_date=half_year,
+        rate_confirmed=has_rate_for(rates, half_year),
         interest=interest.quantize(CENT, rounding=ROUND_HALF_UP),
         indemnity=RECOVERY_INDEMNITY,
     )

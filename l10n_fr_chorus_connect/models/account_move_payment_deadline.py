@@ -76,7 +76,11 @@ class AccountMove(models.Model):
         string="ECB Rate Of", compute="_compute_chorus_payment_terms", store=True
     )
     chorus_late_rate_missing = fields.Boolean(
-        string="ECB Rate Missing", compute="_compute_chorus_payment_terms", store=True
+        string="ECB Rate Missing",
+        compute="_compute_chorus_payment_terms",
+        store=True,
+        help="No ECB rate is entered for the half-year the interest started in: the last known rate is used "
+        "for an estimate, and no claim is made until an administrator enters it.",
     )
     chorus_late_interest = fields.Monetary(
         string="Late Interest",
@@ -158,6 +162,7 @@ class AccountMove(models.Model):
                     chorus_overdue=not paid_on,
                     chorus_late_rate=float(late.legal_rate),
                     chorus_late_rate_date=late.rate_date,
+                    chorus_late_rate_missing=not late.rate_confirmed,
                     chorus_late_interest=float(late.interest),
                     chorus_late_indemnity=float(late.indemnity),
                     chorus_interest_to_claim=bool(paid_on) and not move.chorus_interest_move_id,
@@ -241,6 +246,14 @@ class AccountMove(models.Model):
                     "%(invoice)s owes no late interest to claim: it must have been paid after its "
                     "deadline (To Be Paid By).",
                     invoice=self.display_name,
+                )
+            )
+        if self.chorus_late_rate_missing:
+            raise UserError(
+                self.env._(
+                    "The ECB rate in force on %(date)s is not entered: ask a Chorus Pro administrator to add "
+                    "it in Invoicing > Chorus Pro > ECB rates, then claim the interest.",
+                    date=self.chorus_late_rate_date,
                 )
             )
         claim = self.sudo()._chorus_create_interest_invoice()

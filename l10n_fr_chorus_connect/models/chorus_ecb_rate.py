@@ -33,6 +33,33 @@ class ChorusEcbRate(models.Model):
         for rate in self:
             rate.legal_rate = rate.rate + 8
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        rates = super().create(vals_list)
+        rates._recompute_late_interest()
+        return rates
+
+    def write(self, vals):
+        before = min(self.mapped("date_from"), default=None)
+        result = super().write(vals)
+        self._recompute_late_interest(before)
+        return result
+
+    def unlink(self):
+        before = min(self.mapped("date_from"), default=None)
+        result = super().unlink()
+        self.browse()._recompute_late_interest(before)
+        return result
+
+    def _recompute_late_interest(self, since=None):
+        """A rate entered or corrected: the late invoices whose interest started from then on."""
+        dates = [date for date in (since, *self.mapped("date_from")) if date]
+        if not dates:
+            return
+        moves = self.env["account.move"].sudo().search([("chorus_late_rate_date", ">=", min(dates))])
+        for start in range(0, len(moves), 2000):
+            moves[start : start + 2000]._chorus_recompute_payment_terms()
+
     @api.model
     def _rates(self):
         """(date, Decimal rate) pairs for the pure computation, read once."""

@@ -15,6 +15,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
@@ -183,6 +184,17 @@ class TestPaymentDeadlines(FollowedInvoices, ChorusDepositCase):
         self.assertEqual(move.chorus_late_rate_date, datetime.date(2019, 10, 1).replace(month=7))
         self.assertEqual(move.chorus_days_late, 30)
         self.assertFalse(move.chorus_interest_to_claim)
+
+    def test_half_year_without_its_rate_gives_an_estimate_and_no_claim(self):
+        move = self.followed_invoice(
+            "2026-01-02", [("2026-01-02", "MISE_A_DISPOSITION"), ("2026-03-03", "MISE_EN_PAIEMENT")]
+        )
+        self.assertEqual((move.chorus_days_late, move.chorus_late_rate), (30, 10.15))  # 1 July 2025's
+        self.assertTrue(move.chorus_late_rate_missing)
+        with self.assertRaisesRegex(UserError, "ECB rates"):
+            move.action_chorus_claim_late_interest()
+        self.env["chorus.ecb.rate"].create({"date_from": "2026-01-01", "rate": 2.0})
+        self.assertEqual((move.chorus_late_rate, move.chorus_late_rate_missing), (10.0, False))
 
     def test_claim_is_a_draft_invoice_outside_the_scope_of_vat(self):
         move = self.followed_invoice(
