@@ -331,6 +331,7 @@ class AccountMove(models.Model):
             ("type_tax_use", "=", "sale"),
             ("amount", "=", 0),
             ("ubl_cii_tax_category_code", "=", "O"),
+            ("ubl_cii_tax_exemption_reason_code", "=", "VATEX-EU-O"),  # BR-O-10
         ]
         tax = taxes.search(domain, limit=1)
         if tax:
@@ -344,6 +345,7 @@ class AccountMove(models.Model):
                 "company_id": self.company_id.id,
                 "country_id": self.company_id.account_fiscal_country_id.id,
                 "ubl_cii_tax_category_code": "O",
+                "ubl_cii_tax_exemption_reason_code": "VATEX-EU-O",
                 "invoice_label": self.env._("Outside the scope of VAT"),
             }
         )

@@ -212,6 +212,10 @@ class TestPaymentDeadlines(FollowedInvoices, ChorusDepositCase):
         self.assertEqual(move.chorus_interest_move_id, claim)
         self.assertFalse(move.chorus_interest_to_claim)
         self.assertEqual(move.action_chorus_claim_late_interest()["res_id"], claim.id, "claimed once")
+        # Then deposited like any invoice, once the user confirms it.
+        claim.action_post()
+        [result] = self.deposit(claim)
+        self.assertEqual(result["outcome"], "deposited", result["message"])
 
     # ------------------------------------------------------------------ the Monday view
     def test_monday_view_overdue_first_and_days_to_pay_per_buyer(self):
