@@ -110,9 +110,18 @@ class TestPaymentDeadlines(FollowedInvoices, ChorusDepositCase):
         )
         self.assertTrue(move.chorus_payment_suspended)
         self.assertFalse(move.chorus_payment_due)
-        self.record(move, [("2025-04-10", "COMPLETEE")])
+        self.record(move, [("2025-04-10", "COMPLETEE"), ("2025-05-12", "MISE_EN_PAIEMENT")])
         self.assertFalse(move.chorus_payment_suspended)
         self.assertEqual(move.chorus_payment_due, datetime.date(2025, 5, 10))  # 30 days after completion
+        self.assertEqual(
+            move.chorus_status_ids.sorted("date").mapped("payment_clock"),
+            [
+                "Clock starts: 30 days",
+                "Clock stopped",
+                "New period: to be paid by 05/10/2025",
+                "Paid 2 days late",
+            ],
+        )
 
     def test_kind_of_buyer_guessed_from_the_directory_name_and_editable(self):
         self.assertEqual(self.public_partner.chorus_payment_category, "local")
