@@ -6,6 +6,8 @@ Stored, computed for a whole batch with two SQL reads (status dates, Odoo paymen
 when a status or a payment changes, and each night for invoices still unpaid after their deadline.
 """
 
+from decimal import Decimal
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -133,6 +135,7 @@ class AccountMove(models.Model):
         paid_in_odoo = followed._chorus_odoo_payment_dates()
         rates = self.env["chorus.ecb.rate"]._rates()
         today = fields.Date.context_today(self)
+        paris = self.with_context(tz="Europe/Paris")
         for move in followed:
             history = histories.get(move.id, [])
             days = DAYS_BY_CATEGORY[move.commercial_partner_id.chorus_payment_category or "public_body"]
@@ -142,7 +145,7 @@ class AccountMove(models.Model):
             else:
                 paid_on = payment_deadlines.paid_out_on(history)
                 if not paid_on and move.chorus_status == payment_deadlines.PAID_OUT and move.chorus_status_at:
-                    paid_on = move.chorus_status_at.date()
+                    paid_on = fields.Datetime.context_timestamp(paris, move.chorus_status_at).date()
             values = dict(
                 empty,
                 chorus_payment_start=clock.start,
@@ -152,7 +155,10 @@ class AccountMove(models.Model):
                 chorus_days_to_pay=(paid_on - clock.start).days if paid_on and clock.start else 0,
             )
             try:
-                late = payment_deadlines.late_payment(move.amount_total, clock.due, paid_on or today, rates)
+                amount = Decimal(
+                    f"{move.amount_total:.{move.currency_id.decimal_places}f}"
+                )  # not the float's binary
+                late = payment_deadlines.late_payment(amount, clock.due, paid_on or today, rates)
             except MissingRateError as error:
                 values.update(chorus_late_rate_missing=True, chorus_late_rate_date=error.half_year_start)
                 late = None
@@ -167,9 +173,10 @@ class AccountMove(models.Model):
                     chorus_late_indemnity=float(late.indemnity),
                     chorus_interest_to_claim=bool(paid_on) and not move.chorus_interest_move_id,
                 )
-            elif values["chorus_late_rate_missing"]:
-                values.update(chorus_days_late=(paid_on or today) - clock.due, chorus_overdue=not paid_on)
-                values["chorus_days_late"] = values["chorus_days_late"].days
+            elif late is None:  # late, but no rate at all for that half-year: the days only
+                values.update(
+                    chorus_days_late=((paid_on or today) - clock.due).days, chorus_overdue=not paid_on
+                )
             move.update(values)
 
     def _chorus_status_dates(self):
