@@ -51,6 +51,10 @@
         "data/chorus_supplier_action_cron.xml",
         "views/account_move_chorus_actions_views.xml",
         "wizards/chorus_supplier_action_views.xml",
+        "security/chorus_payment_deadline_rules.xml",
+        "data/chorus_ecb_rate_data.xml",
+        "data/chorus_payment_deadline_cron.xml",
+        "views/chorus_payment_deadline_views.xml",
     ],
     "demo": ["demo/chorus_demo.xml"],
     "assets": {

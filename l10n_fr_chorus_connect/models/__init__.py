@@ -29,3 +29,10 @@ from . import account_move_chorus_auto_deposit
 from . import account_move_chorus_paid_open
 from . import chorus_invoice_action
 from . import account_move_chorus_actions
+from . import chorus_ecb_rate
+from . import res_partner_payment_deadline
+from . import res_company_payment_deadline
+from . import account_move_payment_deadline
+from . import chorus_payment_delay_report
+from . import account_edi_xml_cii_not_subject
+from . import chorus_invoice_status_clock

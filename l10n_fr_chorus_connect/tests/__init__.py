@@ -28,3 +28,4 @@ from . import test_auto_deposit
 from . import test_paid_open
 from . import test_supplier_actions
 from . import test_supplier_actions_tour
+from . import test_payment_deadlines

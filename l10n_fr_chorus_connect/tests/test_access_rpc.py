@@ -23,6 +23,7 @@ CALLS = [
     ("account.move", "action_chorus_refresh", "deposited_move"),
     ("account.move", "action_chorus_buy_tokens", "move"),
     ("account.move", "action_chorus_check_facturx", "move"),
+    ("account.move", "action_chorus_claim_late_interest", "move"),
     ("chorus.flow", "action_refresh", "flow"),
     ("chorus.flow", "action_open_moves", "flow"),
     ("chorus.structure", "action_sync_from_chorus", "structure"),
