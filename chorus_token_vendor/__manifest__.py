@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-{
+{  # noqa: B018
     "name": "Chorus Pro Connect - Token Vendor",
     "summary": "The publisher's side of the Chorus Pro deposit tokens: packs, paid orders, "
     "signed vouchers, refunds (vendor API v2)",
@@ -20,7 +20,6 @@
         "views/sale_order_views.xml",
         "views/chorus_vendor_menus.xml",
     ],
-    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

@@ -29,7 +29,7 @@ KEY_ID_ENV = "CHORUS_TOKEN_VENDOR_KEY_ID"
 KEY_ID_PARAM = "chorus_token_vendor.key_id"
 
 
-class SigningKeyMissing(RuntimeError):
+class SigningKeyMissingError(RuntimeError):
     """No usable signing key: the vendor cannot sell (orders answer payment_unavailable)."""
 
 
@@ -45,18 +45,18 @@ def load_keys(path=None):
     """``{key_id or None: Ed25519PrivateKey}`` read from the key file (None for a bare PEM)."""
     path = path or _key_file_path()
     if not path:
-        raise SigningKeyMissing(f"no key file: set the option {KEY_FILE_OPTION} or {KEY_FILE_ENV}")
+        raise SigningKeyMissingError(f"no key file: set the option {KEY_FILE_OPTION} or {KEY_FILE_ENV}")
     try:
         with open(path, "rb") as handle:
             content = handle.read()
     except OSError as err:
-        raise SigningKeyMissing(f"the key file {path} cannot be read: {err.strerror}") from err
+        raise SigningKeyMissingError(f"the key file {path} cannot be read: {err.strerror}") from err
     pems = json.loads(content) if content.lstrip().startswith(b"{") else {None: content.decode()}
     keys = {}
     for key_id, pem in pems.items():
         key = serialization.load_pem_private_key(pem.encode(), password=None)
         if not isinstance(key, Ed25519PrivateKey):
-            raise SigningKeyMissing(f"the key {key_id or path} is not an Ed25519 key")
+            raise SigningKeyMissingError(f"the key {key_id or path} is not an Ed25519 key")
         keys[key_id] = key
     return keys
 
@@ -67,12 +67,14 @@ def active_key(param_key_id=""):
     key_id = param_key_id or config.get(KEY_ID_OPTION) or os.environ.get(KEY_ID_ENV) or ""
     if None in keys:
         if not key_id:
-            raise SigningKeyMissing(f"a bare PEM key file needs a key id: set {KEY_ID_OPTION} or {KEY_ID_ENV}")
+            raise SigningKeyMissingError(
+                f"a bare PEM key file needs a key id: set {KEY_ID_OPTION} or {KEY_ID_ENV}"
+            )
         return key_id, keys[None]
     if not key_id and len(keys) == 1:
         key_id = next(iter(keys))
     if key_id not in keys:
-        raise SigningKeyMissing(f"the key id {key_id!r} is not in the key file (ids: {', '.join(keys)})")
+        raise SigningKeyMissingError(f"the key id {key_id!r} is not in the key file (ids: {', '.join(keys)})")
     return key_id, keys[key_id]
 
 
@@ -90,6 +92,8 @@ def generate_pem():
     """A new private key as PEM PKCS8 text (README: key file generation)."""
     return (
         Ed25519PrivateKey.generate()
-        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
         .decode("ascii")
     )

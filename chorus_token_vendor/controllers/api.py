@@ -44,7 +44,9 @@ def _text(body, key, *, required=True, max_length=256):
     if value is None:
         value = ""
     if not isinstance(value, str) or len(value) > max_length or (required and not value.strip()):
-        raise ApiError(400, "bad_request", f"{key} must be a non-empty string of at most {max_length} characters")
+        raise ApiError(
+            400, "bad_request", f"{key} must be a non-empty string of at most {max_length} characters"
+        )
     return value.strip()
 
 
@@ -75,8 +77,12 @@ def vendor_api(auth=True):
             except Exception:
                 savepoint.close(rollback=True)
                 _logger.exception("vendor API %s failed", request.httprequest.path)
-                status, data, headers = 500, {"error": "internal error, retry later", "code": "unavailable"}, {}
-            _log_call(env, customer, ip, status, data.get("code") if status >= 400 else "", started)
+                status, data, headers = (
+                    500,
+                    {"error": "internal error, retry later", "code": "unavailable"},
+                    {},
+                )
+            _log_call(env, customer, ip, status, data.get("code") if status >= 400 else "", started=started)
             return request.make_json_response(data, headers=headers, status=status)
 
         return wrapper
@@ -84,7 +90,7 @@ def vendor_api(auth=True):
     return decorator
 
 
-def _log_call(env, customer, ip, status, code, started):
+def _log_call(env, customer, ip, status, code, *, started):
     # Own cursor: a refused or failed call is logged even when its transaction is rolled back.
     values = {
         "customer_id": customer.id or False,
@@ -100,18 +106,22 @@ def _log_call(env, customer, ip, status, code, started):
 
 
 class VendorApi(http.Controller):
-    @http.route("/vendor/v2/packs", type="http", auth="public", methods=["GET"], csrf=False, save_session=False)
+    @http.route(
+        "/vendor/v2/packs", type="http", auth="public", methods=["GET"], csrf=False, save_session=False
+    )
     @vendor_api(auth=False)
     def packs(self, env, customer):
         company = env.company
-        products = env["product.product"].search(
-            [("chorus_vendor_pack_code", "!=", False), ("sale_ok", "=", True)], order="chorus_vendor_tokens"
-        )
+        products = env["product.product"]._chorus_vendor_packs(company)
         packs, rates = [], set()
         for product in products:
             packs.append(_pack_prices(product, company))
             rates.add(packs[-1].pop("_rate"))
-        return 200, {"currency": company.currency_id.name, "vat_rate": ",".join(sorted(rates)), "packs": packs}
+        return 200, {
+            "currency": company.currency_id.name,
+            "vat_rate": ",".join(sorted(rates)),
+            "packs": packs,
+        }
 
     @http.route(
         "/vendor/v2/customers", type="http", auth="public", methods=["POST"], csrf=False, save_session=False
@@ -145,9 +155,15 @@ class VendorApi(http.Controller):
                 "already_registered",
                 "this company is already registered: ask the publisher to reset its registration",
             )
-        return 201, {"customer_id": customer.customer_ref, "secret": secret, "company_ref": customer.company_ref}
+        return 201, {
+            "customer_id": customer.customer_ref,
+            "secret": secret,
+            "company_ref": customer.company_ref,
+        }
 
-    @http.route("/vendor/v2/orders", type="http", auth="public", methods=["POST"], csrf=False, save_session=False)
+    @http.route(
+        "/vendor/v2/orders", type="http", auth="public", methods=["POST"], csrf=False, save_session=False
+    )
     @vendor_api()
     def create_order(self, env, customer):
         body = _body()
@@ -155,23 +171,26 @@ class VendorApi(http.Controller):
         environment = body.get("environment", "production")
         if environment not in ENVIRONMENTS:
             raise ApiError(400, "bad_request", f"environment must be one of {', '.join(ENVIRONMENTS)}")
-        product = env["product.product"].search(
-            [("chorus_vendor_pack_code", "=", pack_code), ("sale_ok", "=", True)], limit=1
-        )
+        company = env.company
+        product = env["product.product"]._chorus_vendor_packs(company, pack_code)[:1]
         if not product:
             raise ApiError(404, "unknown_pack", f"unknown pack {pack_code}")
-        company = env.company
         prices = _pack_prices(product, company)
         providers = env["payment.provider"]._get_compatible_providers(
-            company.id, customer.partner_id.id, float(prices["amount_total"]), currency_id=company.currency_id.id
+            company.id,
+            customer.partner_id.id,
+            float(prices["amount_total"]),
+            currency_id=company.currency_id.id,
         )
         if not providers:
             raise ApiError(503, "payment_unavailable", "no payment provider is available, retry later")
         try:
             signing.active_key(env["ir.config_parameter"].get_param(signing.KEY_ID_PARAM))
-        except signing.SigningKeyMissing as err:
+        except signing.SigningKeyMissingError as err:
             _logger.warning("vendor API: cannot sell, %s", err)
-            raise ApiError(503, "payment_unavailable", "the vendor cannot sign vouchers, retry later") from err
+            raise ApiError(
+                503, "payment_unavailable", "the vendor cannot sign vouchers, retry later"
+            ) from err
         order = (
             env["sale.order"]
             .with_company(company)
@@ -244,7 +263,7 @@ class VendorApi(http.Controller):
     def corrections(self, env, customer, after=""):
         domain = [("customer_id", "=", customer.id), ("kind", "=", "refund")]
         if after:
-            previous = env["chorus.vendor.voucher"].search(domain + [("voucher_ref", "=", after)], limit=1)
+            previous = env["chorus.vendor.voucher"].search([*domain, ("voucher_ref", "=", after)], limit=1)
             if not previous:
                 raise ApiError(404, "unknown_voucher", f"unknown correction voucher {after}")
             domain.append(("id", ">", previous.id))

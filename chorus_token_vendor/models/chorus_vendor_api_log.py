@@ -26,6 +26,7 @@ class ChorusVendorApiLog(models.Model):
     @api.autovacuum
     def _gc_old_calls(self):
         self.env.cr.execute(
-            "DELETE FROM chorus_vendor_api_log WHERE called_at < now() at time zone 'UTC' - %s * interval '1 day'",
+            "DELETE FROM chorus_vendor_api_log"
+            " WHERE called_at < now() at time zone 'UTC' - %s * interval '1 day'",
             (RETENTION_DAYS,),
         )

@@ -38,7 +38,9 @@ class ChorusVendorVoucher(models.Model):
     _one_per_order_and_kind = models.Constraint("UNIQUE(order_id, kind)", "One voucher per order and kind.")
 
     def _issue(self, order, kind, tokens):
-        key_id, key = signing.active_key(self.env["ir.config_parameter"].sudo().get_param(signing.KEY_ID_PARAM))
+        key_id, key = signing.active_key(
+            self.env["ir.config_parameter"].sudo().get_param(signing.KEY_ID_PARAM)
+        )
         payload = {
             "voucher_id": f"VOU-{secrets.token_hex(10)}",
             "order_id": order.name,

@@ -16,8 +16,8 @@ class PaymentTransaction(models.Model):
         # Pro deposit queue (its cron deposits on its own cursors, never inside a payment callback).
         vendor = self.filtered(lambda tx: tx.sale_order_ids.chorus_vendor_customer_id)
         super(PaymentTransaction, self - vendor)._send_invoice()
-        for tx in vendor.with_user(SUPERUSER_ID):
-            tx = tx.with_company(tx.company_id).with_context(company_id=tx.company_id.id)
+        for vendor_tx in vendor.with_user(SUPERUSER_ID):
+            tx = vendor_tx.with_company(vendor_tx.company_id).with_context(company_id=vendor_tx.company_id.id)
             invoices = tx.invoice_ids.filtered(lambda move: not move.is_move_sent and move.state == "posted")
             if not invoices:
                 continue

@@ -18,7 +18,7 @@ def _limit(env, kind):
 
 
 def _check(env, kind, where, params):
-    from ..controllers.api import ApiError  # noqa: PLC0415 - the controller imports this module
+    from ..controllers.api import ApiError
 
     limit = _limit(env, kind)
     if limit <= 0:
@@ -26,7 +26,7 @@ def _check(env, kind, where, params):
     window = WINDOWS[kind]
     env.cr.execute(
         f"""SELECT count(*), min(called_at) FROM chorus_vendor_api_log
-             WHERE {where} AND called_at > (now() at time zone 'UTC') - %s * interval '1 second'""",  # noqa: S608
+             WHERE {where} AND called_at > (now() at time zone 'UTC') - %s * interval '1 second'""",
         (*params, window),
     )
     count, oldest = env.cr.fetchone()
@@ -47,4 +47,6 @@ def check_rate_limit(env, ip=None, customer=None, registration=False):
         return
     _check(env, "ip", "ip = %s", (ip,))
     if registration:
-        _check(env, "registration", "ip = %s AND endpoint = '/vendor/v2/customers' AND method = 'POST'", (ip,))
+        _check(
+            env, "registration", "ip = %s AND endpoint = '/vendor/v2/customers' AND method = 'POST'", (ip,)
+        )

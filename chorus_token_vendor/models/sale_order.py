@@ -11,7 +11,9 @@ class SaleOrder(models.Model):
     )
     chorus_vendor_pack_code = fields.Char(string="Token Pack", readonly=True, copy=False)
     chorus_vendor_tokens = fields.Integer(string="Tokens", readonly=True, copy=False)
-    chorus_vendor_environment = fields.Selection(ENVIRONMENTS, string="Token Environment", readonly=True, copy=False)
+    chorus_vendor_environment = fields.Selection(
+        ENVIRONMENTS, string="Token Environment", readonly=True, copy=False
+    )
     chorus_vendor_voucher_ids = fields.One2many("chorus.vendor.voucher", "order_id", string="Vouchers")
     chorus_vendor_refunded = fields.Boolean(string="Refunded", readonly=True, copy=False)
     chorus_vendor_status = fields.Selection(
@@ -52,7 +54,9 @@ class SaleOrder(models.Model):
 
     def _chorus_vendor_sync_payment(self):
         """Finish what the payment callback started but the post-processing cron did not yet do."""
-        transactions = self.transaction_ids.filtered(lambda tx: tx.state == "done" and not tx.is_post_processed)
+        transactions = self.transaction_ids.filtered(
+            lambda tx: tx.state == "done" and not tx.is_post_processed
+        )
         if transactions:
             transactions._post_process()
         self._chorus_vendor_after_payment()
@@ -60,7 +64,9 @@ class SaleOrder(models.Model):
     def _chorus_vendor_as_json(self):
         self.ensure_one()
         voucher = self._chorus_vendor_purchase_voucher()
-        invoice = self.invoice_ids.filtered(lambda move: move.move_type == "out_invoice" and move.state == "posted")
+        invoice = self.invoice_ids.filtered(
+            lambda move: move.move_type == "out_invoice" and move.state == "posted"
+        )
         return {
             "order_id": self.name,
             "status": self.chorus_vendor_status,

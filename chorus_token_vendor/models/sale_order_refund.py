@@ -39,8 +39,26 @@ class SaleOrder(models.Model):
                 )
             order.chorus_vendor_refunded = True
             money_note = order._chorus_vendor_refund_money()
-            order.message_post(body=Markup("%s<br/>%s<br/>%s") % (self.env._("Refunded."), money_note, tokens_note))
+            order._chorus_vendor_credit_note()
+            order.message_post(
+                body=Markup("%s<br/>%s<br/>%s") % (self.env._("Refunded."), money_note, tokens_note)
+            )
         return True
+
+    def _chorus_vendor_credit_note(self):
+        """The credit note cancelling the token invoice (queued for Chorus Pro for a public buyer)."""
+        invoices = self.invoice_ids.filtered(
+            lambda move: move.move_type == "out_invoice" and move.state == "posted"
+        )
+        if not invoices:
+            return
+        credit_notes = invoices.sudo()._reverse_moves(
+            [{"ref": self.env._("Refund of %(order)s", order=self.name)} for _invoice in invoices]
+        )
+        credit_notes.action_post()
+        public = credit_notes.filtered("chorus_is_public")
+        if public:
+            public.with_context(skip_is_manually_modified=True).write({"chorus_deposit_queued": True})
 
     def _chorus_vendor_refund_money(self):
         self.ensure_one()

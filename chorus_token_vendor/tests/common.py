@@ -110,11 +110,13 @@ class VendorApiCase(HttpCase):
             "/payment/demo/simulate_payment",
             {"reference": processing["reference"], "payment_details": "4242", "simulated_state": "done"},
         )
-        status, answer, _headers = self.call("GET", f"/vendor/v2/orders/{order_answer['order_id']}", None, customer)
+        status, answer, _headers = self.call(
+            "GET", f"/vendor/v2/orders/{order_answer['order_id']}", None, customer
+        )
         self.assertEqual(status, 200, answer)
         return answer
 
-    def assertSignedBy(self, voucher, key_id):
+    def assert_signed_by(self, voucher, key_id):
         self.assertEqual(voucher["payload"]["key_id"], key_id)
         public = Ed25519PublicKey.from_public_bytes(base64.b64decode(self.public_keys[key_id]))
         public.verify(base64.b64decode(voucher["signature"]), signing.canonical_payload(voucher["payload"]))

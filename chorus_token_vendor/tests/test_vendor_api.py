@@ -10,8 +10,16 @@ class TestVendorApi(VendorApiCase):
         self.assertEqual(status, 200, answer)
         self.assertEqual((answer["currency"], answer["vat_rate"]), ("EUR", "20.00"))
         self.assertEqual(
-            [(pack["code"], pack["tokens"], pack["amount_untaxed"], pack["amount_tax"], pack["amount_total"])
-             for pack in answer["packs"]],
+            [
+                (
+                    pack["code"],
+                    pack["tokens"],
+                    pack["amount_untaxed"],
+                    pack["amount_tax"],
+                    pack["amount_total"],
+                )
+                for pack in answer["packs"]
+            ],
             [
                 ("pack_200", 200, "100.00", "20.00", "120.00"),
                 ("pack_500", 500, "235.00", "47.00", "282.00"),
@@ -43,15 +51,20 @@ class TestVendorApi(VendorApiCase):
         )
         self.assertTrue(ordered["payment_url"].startswith("http"), ordered["payment_url"])
         self.assertIn("access_token=", ordered["payment_url"])
-        status, pending, _headers = self.call("GET", f"/vendor/v2/orders/{ordered['order_id']}", None, customer)
+        status, pending, _headers = self.call(
+            "GET", f"/vendor/v2/orders/{ordered['order_id']}", None, customer
+        )
         self.assertEqual((status, pending["status"], pending["voucher"]), (200, "pending", None))
 
         paid = self.pay(customer, ordered)
         self.assertEqual(paid["status"], "paid")
         voucher = paid["voucher"]
-        self.assertSignedBy(voucher, KEY_IDS[0])
+        self.assert_signed_by(voucher, KEY_IDS[0])
         self.assertEqual(
-            {key: voucher["payload"][key] for key in ("order_id", "company_ref", "pack_code", "tokens", "kind")},
+            {
+                key: voucher["payload"][key]
+                for key in ("order_id", "company_ref", "pack_code", "tokens", "kind")
+            },
             {
                 "order_id": ordered["order_id"],
                 "company_ref": customer["company_ref"],
@@ -80,9 +93,13 @@ class TestVendorApi(VendorApiCase):
         )
         self.assertTrue(invoice.chorus_deposit_queued, "a public buyer's invoice is queued for Chorus Pro")
 
-        status, answer, _headers = self.call("POST", f"/vendor/v2/vouchers/{voucher['payload']['voucher_id']}/redeem", {}, customer)
+        status, answer, _headers = self.call(
+            "POST", f"/vendor/v2/vouchers/{voucher['payload']['voucher_id']}/redeem", {}, customer
+        )
         self.assertEqual((status, answer), (200, {"status": "redeemed"}))
-        status, answer, _headers = self.call("POST", f"/vendor/v2/vouchers/{voucher['payload']['voucher_id']}/redeem", {}, customer)
+        status, answer, _headers = self.call(
+            "POST", f"/vendor/v2/vouchers/{voucher['payload']['voucher_id']}/redeem", {}, customer
+        )
         self.assertEqual((status, answer), (200, {"status": "redeemed"}), "redeeming is idempotent")
 
         logged = self.env["chorus.vendor.api.log"].search([("customer_id", "=", record.id)])
@@ -98,9 +115,13 @@ class TestVendorApi(VendorApiCase):
         voucher_id = paid["voucher"]["payload"]["voucher_id"]
         status, answer, _headers = self.call("POST", f"/vendor/v2/vouchers/{voucher_id}/redeem", {}, bob)
         self.assertEqual(status, 404, answer)
-        status, answer, _headers = self.call("GET", "/vendor/v2/corrections", None, {**alice, "secret": "wrong"})
+        status, answer, _headers = self.call(
+            "GET", "/vendor/v2/corrections", None, {**alice, "secret": "wrong"}
+        )
         self.assertEqual((status, answer["code"]), (401, "bad_secret"))
-        status, answer, _headers = self.call("GET", "/vendor/v2/corrections", None, {**alice, "customer_id": "CUS-0"})
+        status, answer, _headers = self.call(
+            "GET", "/vendor/v2/corrections", None, {**alice, "customer_id": "CUS-0"}
+        )
         self.assertEqual((status, answer["code"]), (401, "unknown_customer"))
         status, answer, _headers = self.call("POST", "/vendor/v2/orders", {"pack_code": "pack_3"}, alice)
         self.assertEqual((status, answer["code"]), (404, "unknown_pack"))
@@ -131,8 +152,8 @@ class TestVendorApi(VendorApiCase):
         before = self.pay(customer, self.order(customer))["voucher"]
         self.env["ir.config_parameter"].set_param("chorus_token_vendor.key_id", KEY_IDS[1])
         after = self.pay(customer, self.order(customer))["voucher"]
-        self.assertSignedBy(after, KEY_IDS[1])
-        self.assertSignedBy(before, KEY_IDS[0])
+        self.assert_signed_by(after, KEY_IDS[1])
+        self.assert_signed_by(before, KEY_IDS[0])
         self.env["ir.config_parameter"].set_param("chorus_token_vendor.key_id", "no-such-key")
         status, answer, _headers = self.call("POST", "/vendor/v2/orders", {"pack_code": "pack_200"}, customer)
         self.assertEqual((status, answer["code"]), (503, "payment_unavailable"))

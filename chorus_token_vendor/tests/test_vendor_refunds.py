@@ -10,8 +10,12 @@ class TestVendorRefunds(VendorApiCase):
         paid = self.pay(customer, self.order(customer))
         order = self.env["sale.order"].search([("name", "=", paid["order_id"])])
         order.action_chorus_vendor_refund()
-        refunds = self.env["payment.transaction"].search([("source_transaction_id", "in", order.transaction_ids.ids)])
+        refunds = self.env["payment.transaction"].search(
+            [("source_transaction_id", "in", order.transaction_ids.ids)]
+        )
         self.assertEqual((refunds.state, refunds.amount), ("done", -order.amount_total))
+        credit_note = order.invoice_ids.filtered(lambda move: move.move_type == "out_refund")
+        self.assertEqual((credit_note.state, credit_note.amount_total), ("posted", order.amount_total))
         voucher_id = paid["voucher"]["payload"]["voucher_id"]
         status, answer, _headers = self.call("POST", f"/vendor/v2/vouchers/{voucher_id}/redeem", {}, customer)
         self.assertEqual((status, answer["code"]), (410, "revoked"))
@@ -31,7 +35,7 @@ class TestVendorRefunds(VendorApiCase):
         status, answer, _headers = self.call("GET", "/vendor/v2/corrections?after=", None, customer)
         self.assertEqual(status, 200, answer)
         [correction] = answer["corrections"]
-        self.assertSignedBy(correction, KEY_IDS[0])
+        self.assert_signed_by(correction, KEY_IDS[0])
         payload = correction["payload"]
         self.assertEqual(
             (payload["kind"], payload["tokens"], payload["order_id"], payload["company_ref"]),
