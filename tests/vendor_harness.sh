@@ -6,10 +6,13 @@
 #   run_vendor_tier, vendor_stop.
 
 vendor_dir="$logdir/vendor"
-vendor_db="chorus_vendor_$(date +%s)_$$"
+vendor_db=${CHORUS_TEST_VENDOR_DB_NAME:-chorus_vendor_$(date +%s)_$$}
 vendor_base_port=${CHORUS_TEST_HTTP_PORT:-$((20000 + $$ % 20000))}
 vendor_port=$((vendor_base_port + 5))
 vendor_test_port=$((vendor_base_port + 6))
+
+# tests/run defines it (it starts PostgreSQL when down); tests/vendor_serve only checks.
+declare -F ensure_postgres >/dev/null || ensure_postgres() { psql -d postgres -Atc 'select 1' >/dev/null 2>&1; }
 
 vendor_odoo() {
     python3 -m odoo --addons-path="$repo" --data-dir="$vendor_dir/data" "$@"

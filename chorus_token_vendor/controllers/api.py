@@ -30,6 +30,8 @@ class ApiError(Exception):
 
 
 def _body():
+    if request.httprequest.form:
+        raise ApiError(400, "bad_request", "the body must be JSON, sent with Content-Type: application/json")
     try:
         body = json.loads(request.httprequest.get_data() or b"{}")
     except ValueError as err:

@@ -20,7 +20,9 @@ class ChorusVendorVoucher(models.Model):
     voucher_ref = fields.Char(string="Voucher ID", required=True, readonly=True, index=True)
     order_id = fields.Many2one("sale.order", required=True, readonly=True, index=True, ondelete="restrict")
     customer_id = fields.Many2one("chorus.vendor.customer", required=True, readonly=True, index=True)
-    kind = fields.Selection([("purchase", "Purchase"), ("refund", "Refund")], required=True, readonly=True)
+    kind = fields.Selection(
+        [("purchase", "Purchase"), ("refund", "Correction")], required=True, readonly=True
+    )
     tokens = fields.Integer(required=True, readonly=True)
     key_id = fields.Char(string="Key ID", required=True, readonly=True)
     payload = fields.Text(required=True, readonly=True)
