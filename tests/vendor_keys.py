@@ -36,6 +36,8 @@ def main(path, *key_ids):
     names.append(("CHORUS_TEST_VENDOR_NEXT_KEY_ID", "CHORUS_TEST_VENDOR_NEXT_PUBLIC_KEY"))
     for (id_name, key_name), key_id, public in zip(names, key_ids, publics, strict=False):
         print(f"export {id_name}={shlex.quote(key_id)} {key_name}={shlex.quote(public)}")
+    every_key = json.dumps(dict(zip(key_ids, publics, strict=True)))
+    print(f"export CHORUS_TEST_VENDOR_KEYS={shlex.quote(every_key)}")
 
 
 if __name__ == "__main__":
