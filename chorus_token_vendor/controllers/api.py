@@ -13,6 +13,7 @@ import time
 
 from odoo import http
 from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from .. import signing
 from ..models.rate_limit import check_rate_limit
@@ -76,6 +77,10 @@ def vendor_api(auth=True):
             except ApiError as err:
                 savepoint.close(rollback=True)
                 status, data, headers = err.status, {"error": err.message, "code": err.code}, err.headers
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                # Two calls on the same order or voucher: Odoo replays the request, nothing is doubled.
+                savepoint.close(rollback=True)
+                raise
             except Exception:
                 savepoint.close(rollback=True)
                 _logger.exception("vendor API %s failed", request.httprequest.path)
