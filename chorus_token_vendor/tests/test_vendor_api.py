@@ -1,4 +1,5 @@
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import KEY_IDS, VendorApiCase
 
@@ -101,6 +102,17 @@ class TestVendorApi(VendorApiCase):
             "POST", f"/vendor/v2/vouchers/{voucher['payload']['voucher_id']}/redeem", {}, customer
         )
         self.assertEqual((status, answer), (200, {"status": "redeemed"}), "redeeming is idempotent")
+
+        revenue = self.env["ir.actions.act_window"]._for_xml_id(
+            "chorus_token_vendor.action_chorus_vendor_revenue"
+        )
+        per_month = self.env["account.move"].formatted_read_group(
+            safe_eval(revenue["domain"]), ["invoice_date:month"], ["amount_untaxed_signed:sum"]
+        )
+        self.assertIn(235.0, [group["amount_untaxed_signed:sum"] for group in per_month])
+        for xml_id in ("action_chorus_vendor_orders", "action_chorus_vendor_payments"):
+            action = self.env["ir.actions.act_window"]._for_xml_id(f"chorus_token_vendor.{xml_id}")
+            self.assertTrue(self.env[action["res_model"]].search_count(safe_eval(action["domain"])), xml_id)
 
         logged = self.env["chorus.vendor.api.log"].search([("customer_id", "=", record.id)])
         self.assertIn("/vendor/v2/orders", logged.mapped("endpoint"))
