@@ -58,7 +58,11 @@ class SaleOrder(models.Model):
             lambda tx: tx.state == "done" and not tx.is_post_processed
         )
         if transactions:
-            transactions._post_process()
+            # The buyer's page polls the same transaction: one of the two post-processes it, the
+            # other waits here (or is replayed by Odoo), so the order is invoiced once.
+            transactions.lock_for_update()
+            transactions.invalidate_recordset(["is_post_processed"])
+            transactions.filtered(lambda tx: not tx.is_post_processed)._post_process()
         self._chorus_vendor_after_payment()
 
     def _chorus_vendor_as_json(self):

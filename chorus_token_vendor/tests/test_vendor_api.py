@@ -169,3 +169,25 @@ class TestVendorApi(VendorApiCase):
         self.env["ir.config_parameter"].set_param("chorus_token_vendor.key_id", "no-such-key")
         status, answer, _headers = self.call("POST", "/vendor/v2/orders", {"pack_code": "pack_200"}, customer)
         self.assertEqual((status, answer["code"]), (503, "payment_unavailable"))
+
+    def test_bad_registration_names_the_field(self):
+        body = {"database_uuid": "db-bad", "company_id": 1, "company_name": "Mairie", "siret": "123"}
+        status, answer, _headers = self.call("POST", "/vendor/v2/customers", body)
+        self.assertEqual((status, answer["code"]), (400, "bad_request"))
+        self.assertIn("siret", answer["error"])
+        status, answer, _headers = self.call(
+            "POST", "/vendor/v2/customers", {**body, "siret": "", "company_id": "1"}
+        )
+        self.assertIn("company_id", answer["error"])
+        self.assertFalse(
+            self.env["chorus.vendor.customer"].search_count([("company_ref", "like", "db-bad:")])
+        )
+
+    def test_old_api_calls_are_vacuumed(self):
+        logs = self.env["chorus.vendor.api.log"]
+        old = logs.create(
+            {"called_at": "2020-01-01 00:00:00", "ip": "192.0.2.1", "endpoint": "/x", "status": 200}
+        )
+        recent = logs.create({"ip": "192.0.2.1", "endpoint": "/x", "status": 200})
+        logs._gc_old_calls()
+        self.assertEqual((old.exists(), recent.exists()), (logs, recent))
