@@ -11,7 +11,10 @@ import logging
 import re
 import time
 
+import psycopg2
+
 from odoo import http
+from odoo.exceptions import ValidationError
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
@@ -155,7 +158,13 @@ class VendorApi(http.Controller):
             "city": _text(body, "city", required=False),
         }
         ip = request.httprequest.remote_addr or ""
-        customer, secret = env["chorus.vendor.customer"]._register_customer(values, ip)
+        try:
+            with env.cr.savepoint():
+                customer, secret = env["chorus.vendor.customer"]._register_customer(values, ip)
+        except ValidationError as err:
+            raise ApiError(400, "bad_request", " ".join(str(err.args[0]).split())) from err
+        except psycopg2.errors.UniqueViolation:
+            customer = None  # the same company registered in a concurrent call
         if not customer:
             raise ApiError(
                 409,

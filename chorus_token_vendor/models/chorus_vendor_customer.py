@@ -45,7 +45,12 @@ class ChorusVendorCustomer(models.Model):
         if self.with_context(active_test=True).search_count([("company_ref", "=", company_ref)]):
             return self.browse(), None
         country = self.env["res.country"].search([("code", "=", values["country_code"])], limit=1)
-        partner = self.env["res.partner"].create(
+        # After a reset the company keeps its contact (orders, invoices); its address is refreshed.
+        previous = self.with_context(active_test=False).search(
+            [("company_ref", "=", company_ref), ("active", "=", False)], limit=1
+        )
+        partner = previous.partner_id or self.env["res.partner"].create({"name": values["company_name"]})
+        partner.write(
             {
                 "name": values["company_name"],
                 "is_company": True,

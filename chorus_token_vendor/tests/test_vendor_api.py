@@ -179,6 +179,11 @@ class TestVendorApi(VendorApiCase):
             "POST", "/vendor/v2/customers", {**body, "siret": "", "company_id": "1"}
         )
         self.assertIn("company_id", answer["error"])
+        status, answer, _headers = self.call(
+            "POST", "/vendor/v2/customers", {**body, "siret": "", "vat": "FR123"}
+        )
+        self.assertEqual((status, answer["code"]), (400, "bad_request"), "base_vat refuses the number")
+        self.assertIn("VAT number", answer["error"])
         self.assertFalse(
             self.env["chorus.vendor.customer"].search_count([("company_ref", "like", "db-bad:")])
         )
@@ -191,3 +196,19 @@ class TestVendorApi(VendorApiCase):
         recent = logs.create({"ip": "192.0.2.1", "endpoint": "/x", "status": 200})
         logs._gc_old_calls()
         self.assertEqual((old.exists(), recent.exists()), (logs, recent))
+
+    def test_reset_registration_lets_the_company_register_again(self):
+        first = self.register(vat="FR72217500016")
+        database_uuid, company_id = first["company_ref"].split(":")
+        body = {"database_uuid": database_uuid, "company_id": int(company_id), "company_name": "Mairie"}
+        customers = self.env["chorus.vendor.customer"]
+        customers.search([("customer_ref", "=", first["customer_id"])]).action_reset_registration()
+        status, second, _headers = self.call("POST", "/vendor/v2/customers", body)
+        self.assertEqual(status, 201, second)
+        self.assertNotEqual(second["customer_id"], first["customer_id"])
+        old, new = customers.with_context(active_test=False).search(
+            [("company_ref", "=", first["company_ref"])], order="id"
+        )
+        self.assertEqual(old.partner_id, new.partner_id, "the company keeps its contact")
+        status, answer, _headers = self.call("GET", "/vendor/v2/corrections", None, first)
+        self.assertEqual((status, answer["code"]), (401, "unknown_customer"), "the old secret stops working")
