@@ -1,4 +1,10 @@
+import logging
+
 from odoo import api, fields, models
+
+from .. import signing
+
+_logger = logging.getLogger(__name__)
 
 ENVIRONMENTS = [("sandbox", "Sandbox"), ("qualification", "Qualification"), ("production", "Production")]
 
@@ -49,8 +55,13 @@ class SaleOrder(models.Model):
                 continue
             order.lock_for_update()
             order.invalidate_recordset(["chorus_vendor_voucher_ids"])
-            if not order._chorus_vendor_purchase_voucher():
+            if order._chorus_vendor_purchase_voucher():
+                continue
+            try:
                 self.env["chorus.vendor.voucher"]._issue(order, "purchase", order.chorus_vendor_tokens)
+            except signing.SigningKeyMissingError as err:
+                # The payment stays recorded and invoiced; the next read of the order signs it.
+                _logger.error("token order %s is paid but its voucher cannot be signed: %s", order.name, err)
 
     def _chorus_vendor_sync_payment(self):
         """Finish what the payment callback started but the post-processing cron did not yet do."""
