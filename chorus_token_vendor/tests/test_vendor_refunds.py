@@ -1,4 +1,5 @@
-from odoo.tests import tagged
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
 
 from .common import KEY_IDS, VendorApiCase
 
@@ -22,7 +23,7 @@ class TestVendorRefunds(VendorApiCase):
         status, answer, _headers = self.call("GET", f"/vendor/v2/orders/{paid['order_id']}", None, customer)
         self.assertEqual(answer["status"], "refunded")
         self.assertEqual(self.call("GET", "/vendor/v2/corrections", None, customer)[1], {"corrections": []})
-        with self.assertRaises(Exception):  # noqa: B017 - UserError, refunded once only
+        with self.assertRaises(UserError):  # refunded once only
             order.action_chorus_vendor_refund()
 
     def test_refund_after_redemption_issues_a_correction_voucher(self):
@@ -31,7 +32,13 @@ class TestVendorRefunds(VendorApiCase):
         voucher_id = paid["voucher"]["payload"]["voucher_id"]
         self.assertEqual(self.call("POST", f"/vendor/v2/vouchers/{voucher_id}/redeem", {}, customer)[0], 200)
         order = self.env["sale.order"].search([("name", "=", paid["order_id"])])
-        order.action_chorus_vendor_refund()
+        salesman = new_test_user(self.env, "token_salesman", groups="sales_team.group_sale_salesman")
+        with self.assertRaises(UserError):
+            order.with_user(salesman).action_chorus_vendor_refund()
+        manager = new_test_user(
+            self.env, "token_manager", groups="sales_team.group_sale_manager,account.group_account_invoice"
+        )
+        order.with_user(manager).action_chorus_vendor_refund()
         status, answer, _headers = self.call("GET", "/vendor/v2/corrections?after=", None, customer)
         self.assertEqual(status, 200, answer)
         [correction] = answer["corrections"]
