@@ -14,20 +14,17 @@ vendor_test_port=$((vendor_base_port + 6))
 # tests/run defines it (it starts PostgreSQL when down); tests/vendor_serve only checks.
 declare -F ensure_postgres >/dev/null || ensure_postgres() { psql -d postgres -Atc 'select 1' >/dev/null 2>&1; }
 
-vendor_odoo() {
-    python3 -m odoo --addons-path="$repo" --data-dir="$vendor_dir/data" "$@"
-}
-
 vendor_start() {
     mkdir -p "$vendor_dir"
     local log="$vendor_dir/setup.log"
     {
         ensure_postgres &&
             python3 "$repo/tests/vendor_keys.py" "$vendor_dir/keys.json" ci-1 ci-2 >"$vendor_dir/keys.env" &&
-            python3 -m odoo db --data-dir "$vendor_dir/data" --addons-path "$repo" init "$vendor_db" --country FR &&
-            vendor_odoo -d "$vendor_db" -i chorus_token_vendor,payment_demo --stop-after-init --http-port "$vendor_port" \
-                --log-level=warn &&
-            VENDOR_BASE_URL="http://127.0.0.1:$vendor_port" python3 -m odoo shell --addons-path="$repo" \
+            timeout 600 python3 -m odoo db --data-dir "$vendor_dir/data" --addons-path "$repo" init "$vendor_db" \
+                --country FR &&
+            timeout 900 python3 -m odoo --addons-path="$repo" --data-dir="$vendor_dir/data" -d "$vendor_db" \
+                -i chorus_token_vendor,payment_demo --stop-after-init --http-port "$vendor_port" --log-level=warn &&
+            VENDOR_BASE_URL="http://127.0.0.1:$vendor_port" timeout 300 python3 -m odoo shell --addons-path="$repo" \
                 --data-dir="$vendor_dir/data" -d "$vendor_db" --no-http \
                 <"$repo/tests/vendor_setup.py"
     } >"$log" 2>&1 || {
@@ -85,7 +82,8 @@ run_vendor_tier() {
         return
     fi
     local log="$logdir/odoo-tests-chorus_token_vendor.log"
-    vendor_odoo -d "$vendor_db" --db-filter="^$vendor_db\$" --test-tags "/chorus_token_vendor" --stop-after-init \
+    timeout 900 python3 -m odoo --addons-path="$repo" --data-dir="$vendor_dir/data" -d "$vendor_db" \
+        --db-filter="^$vendor_db\$" --test-tags "/chorus_token_vendor" --stop-after-init \
         --http-port "$vendor_test_port" --max-cron-threads 0 --log-level=test >"$log" 2>&1
     local rc=$?
     record_odoo_result "$tier" "$rc" "$log"
