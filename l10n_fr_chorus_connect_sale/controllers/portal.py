@@ -102,7 +102,7 @@ class ChorusCustomerPortal(CustomerPortal):
             order_id, access_token=access_token, name=name, signature=signature
         )
 
-    @http.route()
+    @http.route(type="jsonrpc")
     def portal_order_transaction(self, order_id, access_token, **kwargs):
         try:
             order_sudo = self._document_check_access("sale.order", order_id, access_token)

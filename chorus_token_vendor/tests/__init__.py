@@ -1,0 +1,1 @@
+from . import test_vendor_api, test_vendor_refunds
