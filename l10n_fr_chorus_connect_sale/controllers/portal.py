@@ -7,7 +7,7 @@ partner; nothing is read from an id the user could choose before that check.
 """
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
 from odoo.addons.sale.controllers.portal import CustomerPortal
@@ -101,15 +101,3 @@ class ChorusCustomerPortal(CustomerPortal):
         return super().portal_quote_accept(
             order_id, access_token=access_token, name=name, signature=signature
         )
-
-    @http.route(type="jsonrpc")
-    def portal_order_transaction(self, order_id, access_token, **kwargs):
-        try:
-            order_sudo = self._document_check_access("sale.order", order_id, access_token)
-        except (AccessError, MissingError):
-            return super().portal_order_transaction(order_id, access_token, **kwargs)
-        if order_sudo.state in ("draft", "sent"):
-            error = order_sudo._chorus_portal_signing_error()
-            if error:
-                raise ValidationError(error)
-        return super().portal_order_transaction(order_id, access_token, **kwargs)
