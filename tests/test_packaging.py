@@ -92,3 +92,13 @@ def test_french_translation_is_complete_and_keeps_placeholders():
     assert not missing, f"{len(missing)} terms without French translation, e.g. {missing[:5]}"
     for msgid, msgstr in french.items():
         assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(msgstr)), msgid
+
+
+def test_every_french_term_is_in_the_template():
+    """Odoo reads fr.po merged with the .pot: a term absent from the .pot is dropped as obsolete."""
+    import polib
+
+    template = {entry.msgid for entry in polib.pofile(str(ADDON / "i18n" / "l10n_fr_chorus_connect.pot"))}
+    french = [entry.msgid for entry in polib.pofile(str(ADDON / "i18n" / "fr.po")) if entry.msgid]
+    orphans = [msgid for msgid in french if msgid not in template]
+    assert not orphans, f"{len(orphans)} French terms missing from the .pot (re-export it), e.g. {orphans[:3]}"
