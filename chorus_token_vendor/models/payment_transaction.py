@@ -8,14 +8,15 @@ class PaymentTransaction(models.Model):
 
     def _post_process(self):
         # EXTENDS 'sale': once the order is confirmed and invoiced, sign the token voucher.
-        super()._post_process()
+        result = super()._post_process()
         self.filtered(lambda tx: tx.state == "done").sale_order_ids._chorus_vendor_after_payment()
+        return result
 
     def _send_invoice(self):
         # EXTENDS 'sale': token invoices go by e-mail; a public buyer's one also joins the Chorus
         # Pro deposit queue (its cron deposits on its own cursors, never inside a payment callback).
         vendor = self.filtered(lambda tx: tx.sale_order_ids.chorus_vendor_customer_id)
-        super(PaymentTransaction, self - vendor)._send_invoice()
+        result = super(PaymentTransaction, self - vendor)._send_invoice()
         for vendor_tx in vendor.with_user(SUPERUSER_ID):
             tx = vendor_tx.with_company(vendor_tx.company_id).with_context(company_id=vendor_tx.company_id.id)
             invoices = tx.invoice_ids.filtered(lambda move: not move.is_move_sent and move.state == "posted")
@@ -29,3 +30,4 @@ class PaymentTransaction(models.Model):
             tx.env["account.move.send"]._generate_and_send_invoices(
                 invoices, allow_raising=False, allow_fallback_pdf=True, sending_methods=["email"]
             )
+        return result

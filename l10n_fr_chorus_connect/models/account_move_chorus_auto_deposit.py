@@ -75,11 +75,12 @@ class ChorusFlow(models.Model):
     def _mark_deposited(self, flow_number, deposit_date=None):
         # EXTENDS: deposited by any path (the queue, the panel, the Send wizard, a reconciliation),
         # the activity about its automatic deposit is done.
-        super()._mark_deposited(flow_number, deposit_date)
+        result = super()._mark_deposited(flow_number, deposit_date)
         for move in self.move_ids.filtered("chorus_deposit_activity_id"):
             move._chorus_auto_deposit_done(
                 move._chorus_lang_env().env._("Deposited on Chorus Pro: flow %(flow)s.", flow=flow_number)
             )
+        return result
 
 
 class AccountMove(models.Model):

@@ -12,7 +12,7 @@ from ..chorus.payment_deadlines import DAYS_BY_CATEGORY
 class ChorusInvoiceStatus(models.Model):
     _inherit = "chorus.invoice.status"
 
-    payment_clock = fields.Char(string="Payment Clock", compute="_compute_payment_clock")
+    payment_clock = fields.Char(compute="_compute_payment_clock")
 
     @api.depends("code", "date", "move_id.chorus_payment_due", "move_id.chorus_days_late")
     @api.depends_context("lang")
