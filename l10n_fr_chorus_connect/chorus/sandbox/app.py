@@ -296,26 +296,47 @@ class SandboxApp:
 
     def _vendor(self, request: Request, path: str) -> Response:
         parts = path.split("/")
+        method = request.method
+        if parts[0] == "v2":
+            with self.store.transaction() as db:
+                limited = vendor.take_rate_limit(db)
+            if limited:
+                body = {"error": "too many requests", "code": "rate_limited"}
+                return json_response(body, 429, {"Retry-After": vendor.RETRY_AFTER})
         try:
             with self.store.transaction() as db:
                 ctx = self._context(db, request)
-                if parts == ["v1", "orders"] and request.method == "POST":
-                    self._count(db, "vendor/v1/orders")
-                    return json_response(vendor.create_order(db, ctx.now, _json_body(request), ctx.base_url))
-                if len(parts) == 3 and parts[:2] == ["v1", "orders"] and request.method == "GET":
-                    self._count(db, "vendor/v1/orders/<id>")
-                    return json_response(vendor.order_status(db, parts[2]))
-                if len(parts) == 2 and parts[0] == "pay" and request.method in ("GET", "POST"):
+                if len(parts) == 2 and parts[0] == "pay" and method in ("GET", "POST"):
                     self._count(db, "vendor/pay/<id>")
-                    if request.method == "POST":
+                    if method == "POST":
                         vendor.pay(db, ctx.now, parts[1])
-                    page = vendor.payment_page(db, parts[1], done=request.method == "POST")
+                    page = vendor.payment_page(db, parts[1], done=method == "POST")
                     return Response(page, content_type="text/html; charset=utf-8")
+                if parts[0] != "v2" or len(parts) < 2:
+                    return json_response({"error": "not found", "code": "bad_request"}, 404)
+                route = "/".join(["vendor", *parts[:2], *("<id>" for _ in parts[2:3]), *parts[3:]])
+                self._count(db, route)
+                if parts == ["v2", "packs"] and method == "GET":
+                    return json_response(vendor.packs(db))
+                if parts == ["v2", "customers"] and method == "POST":
+                    return json_response(vendor.register(db, ctx.now, _json_body(request)), 201)
+                customer = vendor.authenticate(db, request.headers.get("Authorization"))
+                if parts == ["v2", "orders"] and method == "POST":
+                    answer = vendor.create_order(db, ctx.now, customer, _json_body(request), ctx.base_url)
+                    return json_response(answer, 201)
+                if len(parts) == 3 and parts[1] == "orders" and method == "GET":
+                    return json_response(vendor.order_status(db, parts[2], customer))
+                if len(parts) == 4 and parts[1] == "vouchers" and parts[3] == "redeem" and method == "POST":
+                    return json_response(vendor.redeem(db, ctx.now, customer, parts[2]))
+                if parts == ["v2", "corrections"] and method == "GET":
+                    return json_response(vendor.corrections(db, customer, request.args.get("after", "")))
         except vendor.VendorError as err:
-            return json_response({"error": err.message}, err.status)
+            response = json_response({"error": err.message, "code": err.code}, err.status)
+            response.headers.update(err.headers)
+            return response
         except _BadBodyError:
-            return json_response({"error": "the body must be a JSON object"}, 400)
-        return json_response({"error": "not_found"}, 404)
+            return json_response({"error": "the body must be a JSON object", "code": "bad_request"}, 400)
+        return json_response({"error": "not found", "code": "bad_request"}, 404)
 
 
 def create_app(config: SandboxConfig | None = None) -> SandboxApp:
