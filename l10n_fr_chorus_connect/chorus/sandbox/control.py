@@ -143,7 +143,8 @@ def forget_vendor_customer(ctx: Context, body: dict, app) -> dict:
 
 def configure_vendor(ctx: Context, body: dict, app) -> dict:
     """``payment_available`` (bool), ``rate_limited`` (next N calls answer 429), ``prices``
-    (``{pack_code: amount tax excluded}``, as the publisher changes its products)."""
+    (``{pack_code: amount tax excluded}``, as the publisher changes its products), ``signer``
+    (the sandbox plays the publisher's vendor for other environments with a test key)."""
     if "payment_available" in body:
         store.set_setting(ctx.db, vendor.PAYMENT_AVAILABLE, int(bool(body["payment_available"])))
     if "rate_limited" in body:
@@ -153,6 +154,11 @@ def configure_vendor(ctx: Context, body: dict, app) -> dict:
         if not isinstance(prices, dict) or set(prices) - set(vendor.PACKS):
             raise ControlError(400, "prices maps known pack codes to amounts")
         store.set_setting(ctx.db, vendor.PRICES, json.dumps({code: str(amount) for code, amount in prices.items()}))
+    if "signer" in body:
+        signer = body["signer"] or {}
+        if signer and not (signer.get("key_id") and signer.get("private_key") and signer.get("environments")):
+            raise ControlError(400, "signer holds key_id, private_key (base64 raw) and environments")
+        store.set_setting(ctx.db, vendor.SIGNER, json.dumps(signer))
     return vendor.packs(ctx.db)
 
 
