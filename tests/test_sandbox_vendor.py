@@ -11,7 +11,9 @@ CUSTOMER = {"database_uuid": "db-uuid", "company_id": 1, "company_name": "Exempl
 class Customer:
     def __init__(self, sandbox, company_id=1):
         self.url = f"{sandbox.url}/vendor/v2"
-        answer = requests.post(f"{self.url}/customers", json={**CUSTOMER, "company_id": company_id}, timeout=5)
+        answer = requests.post(
+            f"{self.url}/customers", json={**CUSTOMER, "company_id": company_id}, timeout=5
+        )
         assert answer.status_code == 201, answer.text
         self.account = answer.json()
         self.headers = {"Authorization": f"Bearer {self.account['customer_id']}.{self.account['secret']}"}
@@ -44,7 +46,11 @@ def test_order_is_pending_until_paid_on_the_payment_page(sandbox):
     assert paid["status"] == "paid" and paid["invoice"].startswith("SBX/")
     payload = verify_trusted_voucher(paid["voucher"], "sandbox")
     assert payload["company_ref"] == "db-uuid:1"
-    assert (payload["key_id"], payload["kind"], payload["environment"]) == ("sandbox-1", "purchase", "sandbox")
+    assert (payload["key_id"], payload["kind"], payload["environment"]) == (
+        "sandbox-1",
+        "purchase",
+        "sandbox",
+    )
     with pytest.raises(InvalidVoucher):
         verify_trusted_voucher(paid["voucher"], "production")
 

@@ -105,7 +105,11 @@ def test_payment_unavailable_and_rate_limited(sandbox):
     sandbox.control.configure_vendor(payment_available=True, rate_limited=1)
     with pytest.raises(VendorRefusedError) as limited:
         vendor.create_order(pack_code="pack_200", environment="sandbox")
-    assert (limited.value.status, limited.value.code, limited.value.retry_after) == (429, "rate_limited", "30")
+    assert (limited.value.status, limited.value.code, limited.value.retry_after) == (
+        429,
+        "rate_limited",
+        "30",
+    )
     assert vendor.create_order(pack_code="pack_200", environment="sandbox")["status"] == "pending"
 
 

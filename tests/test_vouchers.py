@@ -150,7 +150,10 @@ def test_signing_refuses_incomplete_payload():
 
 def test_trusted_keys_sandbox_for_sandbox_only_production_key_for_the_others():
     assert TRUSTED_VENDOR_KEYS[SANDBOX_KEY_ID] == (SANDBOX_VENDOR_PUBLIC_KEY, {"sandbox"})
-    assert TRUSTED_VENDOR_KEYS[PRODUCTION_KEY_ID] == (PRODUCTION_VENDOR_PUBLIC_KEY, {"qualification", "production"})
+    assert TRUSTED_VENDOR_KEYS[PRODUCTION_KEY_ID] == (
+        PRODUCTION_VENDOR_PUBLIC_KEY,
+        {"qualification", "production"},
+    )
     assert PRODUCTION_KEY_ID == "prod-2026-12"
 
 
@@ -194,7 +197,9 @@ def test_rotation_two_trusted_key_ids_both_verify_until_the_old_one_is_removed()
     production = frozenset({"qualification", "production"})
     trusted = {"prod-old": (public_key_b64(old), production), "prod-new": (public_key_b64(new), production)}
     before = sign_voucher(old, {**PAYLOAD, "environment": "production", "key_id": "prod-old"})
-    after = sign_voucher(new, {**PAYLOAD, "environment": "production", "key_id": "prod-new", "voucher_id": "V2"})
+    after = sign_voucher(
+        new, {**PAYLOAD, "environment": "production", "key_id": "prod-new", "voucher_id": "V2"}
+    )
     assert verify_trusted_voucher(before, "production", trusted)["key_id"] == "prod-old"
     assert verify_trusted_voucher(after, "production", trusted)["key_id"] == "prod-new"
     # A voucher signed by the new key but naming the old id is not accepted either way round.
@@ -209,7 +214,9 @@ def test_rotation_two_trusted_key_ids_both_verify_until_the_old_one_is_removed()
 
 def test_refund_voucher_is_negative():
     refund = {**PAYLOAD, "kind": "refund", "tokens": -200, "voucher_id": "VCH-R"}
-    assert verify_trusted_voucher(sign_voucher(SANDBOX_VENDOR_PRIVATE_KEY, refund), "sandbox")["tokens"] == -200
+    assert (
+        verify_trusted_voucher(sign_voucher(SANDBOX_VENDOR_PRIVATE_KEY, refund), "sandbox")["tokens"] == -200
+    )
     with pytest.raises(InvalidVoucher):
         sign_voucher(SANDBOX_VENDOR_PRIVATE_KEY, {**refund, "tokens": 200})
 

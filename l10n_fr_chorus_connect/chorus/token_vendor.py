@@ -37,9 +37,7 @@ REGISTRATION_FIELDS = (
 
 
 class VendorError(Exception):
-    def __init__(
-        self, message: str, *, status: int | None = None, code: str = UNREACHABLE, retry_after=None
-    ):
+    def __init__(self, message: str, *, status: int | None = None, code: str = UNREACHABLE, retry_after=None):
         super().__init__(message)
         self.message = message
         self.status = status

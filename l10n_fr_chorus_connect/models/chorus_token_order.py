@@ -1,8 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A pack ordered from the token vendor (contract v2), and the redemption of its signed voucher.
 
-« Acheter » registers the company on first contact, orders (POST) and opens the vendor's payment
-page; then GET until a voucher comes back (button or cron), redeem it at the vendor, credit it.
+« Acheter » registers the company on first contact, orders (POST) and opens the order with the
+link to the vendor's payment page; then GET until a voucher comes back (button or cron), redeem
+it at the vendor, credit it.
 A voucher is credited only when its Ed25519 signature matches a vendor key trusted for the
 wallet's environment (``chorus.vouchers.TRUSTED_VENDOR_KEYS``), its content belongs to this
 company, and the vendor accepted its redemption; each voucher id is credited once (ledger unique
@@ -127,24 +128,36 @@ class ChorusTokenOrder(models.Model):
         )
         order.message_post(
             body=self.env._(
-                "Order %(order)s placed: %(tokens)s tokens, %(total)s %(currency)s tax included. Pay it on the "
-                "vendor's page, then « Check the payment ».",
+                "Order %(order)s placed: %(tokens)s tokens, %(total)s %(currency)s tax included. Pay it on "
+                "the vendor's page, then « Check the payment ».",
                 order=order.name,
                 tokens=order.tokens,
                 total=f"{order.amount_total:.2f}",
                 currency=order.currency_id.name,
             )
         )
-        return order._payment_action()
+        return order._order_screen_action()
 
     def _vendor_error_message(self, error):
         return vendor_error_message(self.env, error, nothing_charged=False)
 
-    def _payment_action(self):
-        """The vendor's payment page, in this tab (a new tab opened after the order call would be
-        blocked as a pop-up); « Check the payment » on the order, or the cron, credits afterwards."""
+    def _order_screen_action(self):
+        """« Acheter » opens the order in Odoo: a tab opened by the browser after the order call would
+        be blocked as a pop-up. Its banner links to the vendor's payment page (a new tab, opened by the
+        user's own click), and « Vérifier le paiement » credits once paid (the cron does too)."""
         self.ensure_one()
-        return {"type": "ir.actions.act_url", "url": self.payment_url, "target": "self"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def _payment_action(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.payment_url, "target": "new"}
 
     def action_pay(self):
         self._check_manager()

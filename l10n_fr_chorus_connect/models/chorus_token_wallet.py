@@ -515,8 +515,10 @@ class ChorusTokenWallet(models.Model):
             return "info", self.env._(
                 "Correction %(voucher)s was already applied.", voucher=payload["voucher_id"]
             )
-        order = self.env["chorus.token.order"].sudo().search(
-            [("company_id", "=", self.company_id.id), ("name", "=", payload["order_id"])], limit=1
+        order = (
+            self.env["chorus.token.order"]
+            .sudo()
+            .search([("company_id", "=", self.company_id.id), ("name", "=", payload["order_id"])], limit=1)
         )
         before = self._ledger_sums().get(self.id, 0)
         reason = self.env._(

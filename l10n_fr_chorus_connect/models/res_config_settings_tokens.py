@@ -60,8 +60,10 @@ class ResConfigSettings(models.TransientModel):
         """« Vérifier les paiements »: the company's pending orders, then the vendor's refunds."""
         check_chorus_access(self, group=GROUP_MANAGER)
         company = self.company_id.sudo()
-        orders = self.env["chorus.token.order"].sudo().search(
-            [("company_id", "=", company.id), ("state", "in", ("pending", "paid"))], order="id"
+        orders = (
+            self.env["chorus.token.order"]
+            .sudo()
+            .search([("company_id", "=", company.id), ("state", "in", ("pending", "paid"))], order="id")
         )
         messages = []
         try:

@@ -134,7 +134,9 @@ class TestWalletEnvironments(ChorusDepositCase):
         self.assertEqual(self.balances(), {"sandbox": 249, "qualification": 0, "production": 549})
         # A voucher minted with a trusted key but never sold is refused by the vendor at redemption.
         with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_wallet", "WARNING"):
-            self.assertEqual(self.paste(self.voucher(PRODUCTION_TEST_KEY, "production", 500, "VCH-P1")), "danger")
+            self.assertEqual(
+                self.paste(self.voucher(PRODUCTION_TEST_KEY, "production", 500, "VCH-P1")), "danger"
+            )
         # A sandbox voucher is refused here, and a sandbox order bought earlier stays in the sandbox.
         free = self.voucher(SANDBOX_VENDOR_PRIVATE_KEY, "sandbox", 1_000_000, "VCH-FREE-1")
         with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_wallet", "WARNING"):

@@ -46,7 +46,9 @@ class TestWalletPurchase(ChorusSandboxCase):
         super().setUp()
         forget_vendor_prices()
         self.addCleanup(forget_vendor_prices)
-        self.addCleanup(self.sandbox_control.configure_vendor, payment_available=True, rate_limited=0, prices={})
+        self.addCleanup(
+            self.sandbox_control.configure_vendor, payment_available=True, rate_limited=0, prices={}
+        )
 
     def wallet(self):
         wallet = self.company._chorus_wallet()
@@ -99,8 +101,8 @@ class TestWalletPurchase(ChorusSandboxCase):
     # ------------------------------------------------------------------
     def test_buy_pack_pay_and_credit_once(self):
         action, order = self.buy(self.pack_200)
-        # « Acheter » opens the vendor's payment page in this tab (a pop-up would be blocked).
-        self.assertEqual(action, {"type": "ir.actions.act_url", "url": order.payment_url, "target": "self"})
+        # The order opens in Odoo (a pop-up would be blocked), with its link to the vendor's page.
+        self.assertEqual((action["res_model"], action["res_id"]), ("chorus.token.order", order.id))
         self.assertEqual(order.payment_url, f"{self.sandbox.url}/vendor/pay/{order.name}")
         self.assertEqual(
             (order.state, order.tokens, order.amount, order.amount_total, order.pack_code),
@@ -137,9 +139,7 @@ class TestWalletPurchase(ChorusSandboxCase):
         self.pay(order)
         order.with_user(self.manager).action_check_payment()
         self.assertEqual(self.wallet().balance, 250)
-        with self.assertLogs(
-            WALLET_LOGGER, "WARNING"
-        ) as logs:
+        with self.assertLogs(WALLET_LOGGER, "WARNING") as logs:
             result = self.paste(self.vendor_voucher(order))
         self.assertEqual(result["type"], "warning")
         self.assertIn("already credited", result["message"])
@@ -252,13 +252,17 @@ class TestWalletPurchase(ChorusSandboxCase):
     # Contract v2: registration, prices, vendor refusals, refunds
     # ------------------------------------------------------------------
     def test_registration_is_kept_for_system_administrators_only(self):
-        account = self.env["chorus.token.vendor.account"].sudo().search([("company_id", "=", self.company.id)])
+        account = (
+            self.env["chorus.token.vendor.account"].sudo().search([("company_id", "=", self.company.id)])
+        )
         self.assertEqual(account.vendor_url, self.sandbox.url)
         self.assertTrue(account.customer_id.startswith("CUS-"))
         self.assertEqual(account.company_ref, self.company._chorus_vendor_company_ref())
         with self.assertRaises(AccessError):
             self.env["chorus.token.vendor.account"].with_user(self.manager).search([]).read(["secret"])
-        self.assertNotIn("secret", self.env["chorus.token.vendor.account"].with_user(self.manager).fields_get())
+        self.assertNotIn(
+            "secret", self.env["chorus.token.vendor.account"].with_user(self.manager).fields_get()
+        )
         # A database without the credentials (a restored copy) is refused, with what to do.
         account.unlink()
         notification = self.buy(self.pack_200)[0]["params"]
@@ -277,7 +281,9 @@ class TestWalletPurchase(ChorusSandboxCase):
         forget_vendor_prices()
         self.company.chorus_sandbox_url = "http://127.0.0.1:9"
         pack.invalidate_recordset()
-        self.assertEqual((pack.price_untaxed, pack.price_total, pack.price_origin), (100.0, 120.0, "built_in"))
+        self.assertEqual(
+            (pack.price_untaxed, pack.price_total, pack.price_origin), (100.0, 120.0, "built_in")
+        )
 
     def test_vendor_refusals_order_nothing_and_say_what_to_do(self):
         self.sandbox_control.configure_vendor(payment_available=False)

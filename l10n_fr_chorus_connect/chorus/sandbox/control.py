@@ -153,7 +153,9 @@ def configure_vendor(ctx: Context, body: dict, app) -> dict:
         prices = body["prices"] or {}
         if not isinstance(prices, dict) or set(prices) - set(vendor.PACKS):
             raise ControlError(400, "prices maps known pack codes to amounts")
-        store.set_setting(ctx.db, vendor.PRICES, json.dumps({code: str(amount) for code, amount in prices.items()}))
+        store.set_setting(
+            ctx.db, vendor.PRICES, json.dumps({code: str(amount) for code, amount in prices.items()})
+        )
     if "signer" in body:
         signer = body["signer"] or {}
         if signer and not (signer.get("key_id") and signer.get("private_key") and signer.get("environments")):

@@ -54,8 +54,18 @@ CREATE TABLE IF NOT EXISTS vendor_corrections (
     voucher TEXT NOT NULL, created_at REAL NOT NULL);
 """
 
-STATE_TABLES = ("tokens", "faults", "stats", "scenarios", "invoice_events", "invoices", "flows", "vendor_corrections",
-    "vendor_orders", "vendor_customers")
+STATE_TABLES = (
+    "tokens",
+    "faults",
+    "stats",
+    "scenarios",
+    "invoice_events",
+    "invoices",
+    "flows",
+    "vendor_corrections",
+    "vendor_orders",
+    "vendor_customers",
+)
 
 
 class Store:
@@ -128,7 +138,8 @@ class Store:
         for table in STATE_TABLES:
             db.execute(f"DELETE FROM {table}")
         db.execute(
-            "DELETE FROM sqlite_sequence WHERE name IN ('faults', 'flows', 'invoice_events', 'vendor_corrections')"
+            "DELETE FROM sqlite_sequence"
+            " WHERE name IN ('faults', 'flows', 'invoice_events', 'vendor_corrections')"
         )
         db.execute("DELETE FROM settings WHERE key LIKE 'vendor\\_%' ESCAPE '\\'")
 

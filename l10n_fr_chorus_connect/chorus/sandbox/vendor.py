@@ -158,7 +158,8 @@ def create_order(db, now: float, customer, body: dict, base_url: str) -> dict:
     order_id = f"ORD-{uuid.uuid4().hex[:16].upper()}"
     db.execute(
         "INSERT INTO vendor_orders (id, customer_id, company_ref, pack_code, tokens, amount_untaxed,"
-        " amount_tax, amount_total, environment, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " amount_tax, amount_total, environment, status, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (order_id, customer["id"], customer["company_ref"], priced["code"], priced["tokens"],
          priced["amount_untaxed"], priced["amount_tax"], priced["amount_total"], environment, PENDING, now),
     )  # fmt: skip
@@ -245,7 +246,8 @@ def refund(db, now: float, order_id: str) -> dict:
     if row["redeemed_at"]:
         correction = _sign(db, row, now, REFUND, -row["tokens"])
         db.execute(
-            "INSERT INTO vendor_corrections (voucher_id, customer_id, voucher, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO vendor_corrections (voucher_id, customer_id, voucher, created_at)"
+            " VALUES (?, ?, ?, ?)",
             (correction["payload"]["voucher_id"], row["customer_id"], json.dumps(correction), now),
         )
         return {"status": REFUNDED, "correction": correction}
@@ -256,7 +258,8 @@ def corrections(db, customer, after: str) -> dict:
     start = 0
     if after:
         found = db.execute(
-            "SELECT seq FROM vendor_corrections WHERE voucher_id = ? AND customer_id = ?", (after, customer["id"])
+            "SELECT seq FROM vendor_corrections WHERE voucher_id = ? AND customer_id = ?",
+            (after, customer["id"]),
         ).fetchone()
         if found is None:
             raise VendorError(400, f"unknown correction {after}")
