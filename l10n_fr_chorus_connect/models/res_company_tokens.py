@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..chorus.sandbox import inprocess
+from ..chorus.sandbox import vendor as sandbox_vendor
 from ..chorus.token_vendor import TokenVendorClient, VendorRefusedError
 
 VENDOR_URL_PARAM = "l10n_fr_chorus_connect.vendor_url"
@@ -114,7 +115,20 @@ class ResCompany(models.Model):
 
     def _chorus_vendor_register(self, client, url):
         accounts = self.env["chorus.token.vendor.account"].sudo()
-        answer = client.register(accounts._registration(self))
+        registration = accounts._registration(self)
+        try:
+            answer = client.register(registration)
+        except VendorRefusedError as error:
+            app = getattr(client.session, "app", None)
+            if error.code != "already_registered" or app is None:
+                raise
+            # The in-process sandbox is this database's own simulator: it outlives rolled back
+            # transactions and restored backups, so the company is its own publisher and resets itself.
+            with app.store.transaction() as db:
+                sandbox_vendor.forget_customer(
+                    db, f"{registration['database_uuid']}:{registration['company_id']}"
+                )
+            answer = client.register(registration)
         return accounts.create(
             {
                 "company_id": self.id,
