@@ -63,5 +63,6 @@ def vendor_error_message(env, error, *, nothing_charged=True):
         messages["unreachable"] if isinstance(error, VendorUnreachableError) else messages["bad_request"]
     )
     if nothing_charged:
-        message = f"{message} {_('Nothing was ordered nor charged.')}"
+        nothing = _("Nothing was ordered nor charged.")
+        message = f"{message} {nothing}"
     return f"{message} ({error.message})"

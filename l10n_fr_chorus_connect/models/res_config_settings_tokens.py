@@ -76,4 +76,5 @@ class ResConfigSettings(models.TransientModel):
         wallet.invalidate_recordset()
         kind = "success" if any(kind == "success" for kind, _message in messages) else "info"
         summary = " ".join(message for _kind, message in messages) or self.env._("No payment to check.")
-        return orders._notification(kind, f"{summary} {self.env._('Balance: %s.', wallet.balance)}")
+        balance = self.env._("Balance: %(balance)s tokens.", balance=wallet.balance)
+        return orders._notification(kind, f"{summary} {balance}")
