@@ -23,3 +23,4 @@ from . import test_chorus_menus
 from . import test_words
 from . import test_follow_up
 from . import test_days_tour
+from . import test_vendor_two_databases

@@ -33,6 +33,7 @@ from ..models.res_company_tokens import VENDOR_URL_PARAM
 WALLET_LOGGER = "odoo.addons.l10n_fr_chorus_connect.models.chorus_token_wallet"
 KEY_ID_PARAM = "chorus_token_vendor.key_id"  # the vendor's active key (chorus_token_vendor/signing.py)
 PRODUCTION = frozenset({"qualification", "production"})
+SETTINGS = "/odoo/action-account.action_account_config"
 
 
 class VendorBackOffice:
@@ -150,7 +151,7 @@ class TestVendorTwoDatabases(HttpCase):
         cls.manager = new_test_user(
             cls.env,
             login="chorus_2db_admin",
-            groups="base.group_user,base.group_system,account.group_account_invoice,"
+            groups="base.group_user,base.group_system,account.group_account_manager,"
             "l10n_fr_chorus_connect.group_chorus_manager",
             company_id=cls.company.id,
             company_ids=[Command.set((cls.company | cls.other_company).ids)],
@@ -333,7 +334,7 @@ class TestVendorTwoDatabases(HttpCase):
         """Settings › packs › « Acheter » (tour, customer origin); the vendor's page is another
         origin, which a tour cannot follow: the browser is then driven there step by step."""
         balance = self.wallet().balance
-        self.start_tour("/odoo/settings", "l10n_fr_chorus_connect_vendor_buy_tour", login="chorus_2db_admin")
+        self.start_tour(SETTINGS, "l10n_fr_chorus_connect_vendor_buy_tour", login="chorus_2db_admin")
         order = self.env["chorus.token.order"].search([("company_id", "=", self.company.id)], limit=1)
         self.assertEqual(order.state, "pending")
         self.browser_js(
@@ -342,9 +343,7 @@ class TestVendorTwoDatabases(HttpCase):
             ready="document.readyState === 'complete'",
             timeout=120,
         )
-        self.start_tour(
-            "/odoo/settings", "l10n_fr_chorus_connect_vendor_check_tour", login="chorus_2db_admin"
-        )
+        self.start_tour(SETTINGS, "l10n_fr_chorus_connect_vendor_check_tour", login="chorus_2db_admin")
         self.assertEqual(self.wallet().balance, balance + 200)
 
 

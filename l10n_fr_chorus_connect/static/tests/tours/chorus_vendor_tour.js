@@ -2,7 +2,7 @@ import { registry } from "@web/core/registry";
 
 // Buying tokens from the publisher's vendor (tests/test_vendor_two_databases.py). The vendor's
 // payment page is another origin, which a tour cannot follow: the test drives it with the
-// browser between these two tours.
+// browser between these two tours. Both start in the Invoicing settings.
 registry.category("web_tour.tours").add("l10n_fr_chorus_connect_vendor_buy_tour", {
     steps: () => [
         {
