@@ -1,9 +1,13 @@
 """The sandbox token vendor (contract v2): register, order, pay, redeem, refund, corrections."""
 
+import base64
+
 import pytest
 import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from chorus.vouchers import InvalidVoucher, verify_trusted_voucher
+from chorus.vouchers import InvalidVoucher, public_key_b64, verify_trusted_voucher
 
 CUSTOMER = {"database_uuid": "db-uuid", "company_id": 1, "company_name": "Exemple SA", "country_code": "FR"}
 
@@ -140,3 +144,26 @@ def test_unknown_order_is_404_and_calls_are_counted(sandbox):
     stats = sandbox.control.stats()
     assert (stats["vendor/v2/customers"], stats["vendor/v2/orders"]) == (1, 1)
     assert requests.get(f"{sandbox.url}/vendor/v1/orders/X", timeout=5).status_code == 404
+
+
+def test_the_sandbox_can_play_the_publisher_with_a_test_key(sandbox):
+    key = Ed25519PrivateKey.generate()
+    raw = key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    customer = Customer(sandbox)
+    assert customer.order(environment="production").status_code == 400
+    sandbox.control.configure_vendor(
+        signer={
+            "key_id": "k-test",
+            "private_key": base64.b64encode(raw).decode(),
+            "environments": ["production"],
+        }
+    )
+    created = customer.order(environment="production").json()
+    voucher = sandbox.control.pay_order(created["order_id"])["voucher"]
+    trusted = {"k-test": (public_key_b64(key), frozenset({"production"}))}
+    payload = verify_trusted_voucher(voucher, "production", trusted)
+    assert (payload["key_id"], payload["environment"]) == ("k-test", "production")
+    sandbox.control.reset()
+    assert Customer(sandbox).order(environment="production").status_code == 400

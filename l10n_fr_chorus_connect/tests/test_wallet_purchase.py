@@ -323,16 +323,26 @@ class TestWalletPurchase(ChorusSandboxCase):
         self.pay(order)
         order.with_user(self.manager).action_check_payment()
         self.assertEqual(self.wallet().balance, 550)
+        self.wallet()._correct(-540, "jetons utilisés")
         self.sandbox_control.refund_order(order.name)
         self.cron("ir_cron_chorus_token_corrections")
         self.cron("ir_cron_chorus_token_corrections")
         settings = self.env["res.config.settings"].with_company(self.company).create({})
         settings.action_chorus_token_refresh()
-        self.assertEqual(self.wallet().balance, 50)
+        # Tokens already used: the balance goes below zero and deposits wait for a purchase.
+        self.assertEqual(self.wallet().balance, -490)
+        with self.assertRaisesRegex(UserError, "Not enough Chorus Pro tokens"):
+            self.wallet()._hold(1)
         correction = (
             self.env["chorus.token.ledger"]
             .sudo()
-            .search([("company_id", "=", self.company.id), ("kind", "=", "correction")])
+            .search(
+                [
+                    ("company_id", "=", self.company.id),
+                    ("kind", "=", "correction"),
+                    ("voucher_id", "!=", False),
+                ]
+            )
         )
         self.assertEqual((correction.quantity, correction.order_id), (-500, order))
         self.assertIn("refunded", self.wallet().message_ids[0].body)
