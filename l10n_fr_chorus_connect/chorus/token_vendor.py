@@ -7,8 +7,9 @@ answers a payment link; once paid, reading the order answers a voucher signed wi
 only moves JSON: it trusts nothing it reads.
 
 Errors carry the vendor's ``code`` (``unknown_customer``, ``bad_secret``, ``already_registered``,
-``unknown_pack``, ``unknown_order``, ``not_your_order``, ``payment_unavailable``, ``revoked``,
-``rate_limited``, ``bad_request``) or ``unreachable`` when no usable answer came back:
+``unknown_pack``, ``unknown_order``, ``unknown_voucher``, ``not_your_order``, ``payment_unavailable``,
+``revoked``, ``rate_limited``, ``bad_request``, ``unavailable``) or ``unreachable`` when no usable
+answer came back:
 :class:`VendorUnreachableError` for no answer or 5xx (nothing was bought as far as the caller
 knows), :class:`VendorRefusedError` for a 4xx.
 """

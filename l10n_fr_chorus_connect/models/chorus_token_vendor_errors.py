@@ -41,6 +41,14 @@ def vendor_error_message(env, error, *, nothing_charged=True):
             "Online payment is unavailable at the token vendor for now. Try again later; if it lasts, "
             "contact the publisher of the Chorus Pro connector."
         ),
+        "unknown_voucher": _(
+            "The token vendor does not know this voucher for this company: it was not sold to it. "
+            "Contact the publisher of the Chorus Pro connector with the voucher number."
+        ),
+        "unavailable": _(
+            "The token vendor is temporarily unavailable. Try again in a few minutes; if it lasts, contact "
+            "the publisher of the Chorus Pro connector."
+        ),
         "revoked": _(
             "This voucher was cancelled by the token vendor: its order was refunded before the tokens "
             "were credited."

@@ -455,7 +455,7 @@ class ChorusTokenWallet(models.Model):
                 self.environment, lambda vendor: vendor.redeem(payload["voucher_id"])
             )
         except VendorRefusedError as error:
-            if error.code not in ("revoked", "unknown_order", "not_your_order"):
+            if error.code not in ("revoked", "unknown_voucher", "unknown_order", "not_your_order"):
                 raise
             refusal = VoucherRefusedError(
                 self.env._(

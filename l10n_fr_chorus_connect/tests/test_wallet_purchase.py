@@ -161,7 +161,7 @@ class TestWalletPurchase(ChorusSandboxCase):
         with self.assertLogs(WALLET_LOGGER, "WARNING") as logs:
             result = self.paste(self.own_voucher())
         self.assertEqual(result["type"], "danger")
-        self.assertIn("unknown_order", logs.output[0])
+        self.assertIn("unknown_voucher", logs.output[0])
         self.assertEqual(self.wallet().balance, 50)
 
     def test_forged_voucher_is_refused(self):

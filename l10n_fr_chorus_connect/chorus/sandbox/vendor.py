@@ -229,7 +229,7 @@ def pay(db, now: float, order_id: str) -> dict:
 def redeem(db, now: float, customer, voucher_id: str) -> dict:
     row = db.execute("SELECT * FROM vendor_orders WHERE voucher_id = ?", (voucher_id,)).fetchone()
     if row is None or row["customer_id"] != customer["id"]:
-        raise VendorError(404, f"unknown voucher {voucher_id}", "unknown_order")
+        raise VendorError(404, f"unknown voucher {voucher_id}", "unknown_voucher")
     if row["status"] == REFUNDED and not row["redeemed_at"]:
         raise VendorError(410, f"voucher {voucher_id} was revoked: its order was refunded", "revoked")
     if not row["redeemed_at"]:
@@ -262,7 +262,7 @@ def corrections(db, customer, after: str) -> dict:
             (after, customer["id"]),
         ).fetchone()
         if found is None:
-            raise VendorError(400, f"unknown correction {after}")
+            raise VendorError(404, f"unknown correction {after}", "unknown_voucher")
         start = found["seq"]
     rows = db.execute(
         "SELECT voucher FROM vendor_corrections WHERE customer_id = ? AND seq > ? ORDER BY seq",
