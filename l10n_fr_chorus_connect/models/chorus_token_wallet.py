@@ -562,10 +562,16 @@ class ChorusTokenWallet(models.Model):
         applied = 0
         for voucher in client.corrections(account.last_correction or ""):
             payload = voucher.get("payload") if isinstance(voucher, dict) else None
-            voucher_env = payload.get("environment") if isinstance(payload, dict) else None
-            wallet = company._chorus_wallet(voucher_env if voucher_env in dict(CHORUS_ENVIRONMENTS) else None)
-            kind, _message = wallet._redeem(voucher)
-            applied += kind == "warning"
+            if not isinstance(payload, dict) or payload.get("kind") != REFUND:
+                # Only refunds travel this way: anything else is not applied, and not asked again.
+                _logger.warning("Chorus Pro token correction of company %s ignored: not a refund", company.id)
+            else:
+                environment = payload.get("environment")
+                wallet = company._chorus_wallet(
+                    environment if environment in dict(CHORUS_ENVIRONMENTS) else None
+                )
+                kind, _message = wallet._redeem(voucher)
+                applied += kind == "warning"
             if isinstance(payload, dict) and payload.get("voucher_id"):
                 account.last_correction = payload["voucher_id"]
         return applied
