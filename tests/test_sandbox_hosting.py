@@ -132,13 +132,22 @@ def test_handle_function_without_http():
         raise AssertionError("drop_after_accept must raise ConnectionDropped from handle()")
     status, _h, body = app.handle(
         "POST",
-        "/vendor/v1/orders",
+        "/vendor/v2/customers",
         {"Content-Type": "application/json"},
-        json.dumps(
-            {"company_ref": "c1", "pack_code": "pack_200", "tokens": 200, "amount": 100, "currency": "EUR"}
-        ).encode(),
+        json.dumps({"database_uuid": "db", "company_id": 1, "company_name": "C1"}).encode(),
+    )
+    account = json.loads(body)
+    status, _h, body = app.handle(
+        "POST",
+        "/vendor/v2/orders",
+        {
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {account['customer_id']}.{account['secret']}",
+        },
+        json.dumps({"pack_code": "pack_200", "environment": "sandbox"}).encode(),
         base_url="https://odoo.example/chorus_sandbox",
     )
+    assert status == 201
     assert json.loads(body)["payment_url"].startswith("https://odoo.example/chorus_sandbox/vendor/pay/ORD-")
     app.close()
 
@@ -149,15 +158,15 @@ def test_wsgi_app_under_a_url_prefix():
         base = f"{server.url}/chorus_sandbox"
         session = ChorusSession(base)
         assert session.call("transverses/v1/recuperer/tauxtva")["codeRetour"] == 0
+        account = requests.post(
+            f"{base}/vendor/v2/customers",
+            json={"database_uuid": "db", "company_id": 1, "company_name": "C1"},
+            timeout=5,
+        ).json()
         order = requests.post(
-            f"{base}/vendor/v1/orders",
-            json={
-                "company_ref": "c1",
-                "pack_code": "pack_200",
-                "tokens": 200,
-                "amount": 100,
-                "currency": "EUR",
-            },
+            f"{base}/vendor/v2/orders",
+            json={"pack_code": "pack_200", "environment": "sandbox"},
+            headers={"Authorization": f"Bearer {account['customer_id']}.{account['secret']}"},
             timeout=5,
         ).json()
         assert order["payment_url"].startswith(f"{base}/vendor/pay/")

@@ -84,7 +84,9 @@ def test_a_dropped_connection_leaves_the_outcome_unknown(client, db_path):
 def test_vendor_orders_and_payment_in_process(db_path):
     session = inprocess.session_for(db_path)
     vendor = TokenVendorClient(inprocess.BASE_URL, session=session)
-    order = vendor.create_order(company_ref="db:1", pack_code="pack_200", tokens=200, amount="100.00")
+    account = vendor.register({"database_uuid": "db", "company_id": 1, "company_name": "C1"})
+    vendor.credentials = (account["customer_id"], account["secret"])
+    order = vendor.create_order(pack_code="pack_200", environment="sandbox")
     assert order["payment_url"] == f"{inprocess.BASE_URL}/vendor/pay/{order['order_id']}"
     page = session.post(order["payment_url"], timeout=5)
     assert page.status_code == 200

@@ -1,16 +1,28 @@
 """Token vouchers: what the token vendor signs when a pack is paid, and how the addon checks it.
 
-A voucher is ``{"payload": {...}, "signature": "<base64>"}``. The signature is Ed25519 over the
-*canonical* payload: JSON with sorted keys, no spaces, UTF-8 (so both sides sign the same bytes
-whatever the JSON library). The payload carries exactly :data:`PAYLOAD_FIELDS`.
+A voucher is ``{"payload": {...}, "signature": "<base64>"}`` (vendor contract v2,
+readme/VENDOR_API.rst). The signature is Ed25519 over the *canonical* payload: JSON with sorted
+keys, no spaces, UTF-8 (so both sides sign the same bytes whatever the JSON library). The payload
+carries exactly :data:`PAYLOAD_FIELDS`; ``key_id`` names the vendor key that signed it and
+``kind`` is ``purchase`` (tokens > 0) or ``refund`` (tokens < 0, an order refunded after
+redemption).
+
+Trust lives here, in code: :data:`TRUSTED_VENDOR_KEYS` maps each key id to its public key and the
+environments it may credit. No setting can add a key; a key rotation ships the new id in a release
+before the vendor retires the old one.
 
 >>> voucher = sign_voucher(SANDBOX_VENDOR_PRIVATE_KEY, {
 ...     "voucher_id": "v-1", "order_id": "o-1", "company_ref": "acme", "pack_code": "pack_200",
-...     "tokens": 200, "issued_at": "2026-01-01T00:00:00+00:00", "environment": "sandbox"})
->>> verify_voucher(SANDBOX_VENDOR_PUBLIC_KEY, voucher)["tokens"]
+...     "tokens": 200, "issued_at": "2026-01-01T00:00:00+00:00", "environment": "sandbox",
+...     "key_id": "sandbox-1", "kind": "purchase"})
+>>> verify_trusted_voucher(voucher, "sandbox")["tokens"]
 200
+>>> verify_trusted_voucher(voucher, "production")
+Traceback (most recent call last):
+...
+chorus.vouchers.InvalidVoucher: the vendor key sandbox-1 is not trusted for the production environment
 >>> voucher["payload"]["tokens"] = 2000
->>> verify_voucher(SANDBOX_VENDOR_PUBLIC_KEY, voucher)
+>>> verify_trusted_voucher(voucher, "sandbox")
 Traceback (most recent call last):
 ...
 chorus.vouchers.InvalidVoucher: the voucher signature does not match its content
@@ -27,7 +39,22 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-PAYLOAD_FIELDS = ("voucher_id", "order_id", "company_ref", "pack_code", "tokens", "issued_at", "environment")
+PAYLOAD_FIELDS = (
+    "voucher_id",
+    "order_id",
+    "company_ref",
+    "pack_code",
+    "tokens",
+    "issued_at",
+    "environment",
+    "key_id",
+    "kind",
+)
+ENVIRONMENTS = ("sandbox", "qualification", "production")
+PURCHASE = "purchase"
+REFUND = "refund"
+SANDBOX_KEY_ID = "sandbox-1"
+PRODUCTION_KEY_ID = "prod-2026-12"
 
 # The sandbox vendor's key is derived from a public constant on purpose: anyone can mint sandbox
 # vouchers, which is why the addon trusts this key only for companies in sandbox mode.
@@ -35,12 +62,20 @@ SANDBOX_VENDOR_PRIVATE_KEY = Ed25519PrivateKey.from_private_bytes(
     hashlib.sha256(b"l10n_fr_chorus_connect sandbox vendor").digest()
 )
 
-# The production vendor service holds the matching private key; it never was in this repository.
-PRODUCTION_VENDOR_PUBLIC_KEY = "f0XHJ4w0oquQ3sSb/yvEpeJy5PR7YshcXQcR8TVXybk="
+# The publisher's production key: only the public half is here. The private half was generated
+# for the vendor service and never entered this repository.
+PRODUCTION_VENDOR_PUBLIC_KEY = "LlOmteARPe6rVoIFsqbVyf8A+6CCYmxLt7cq/B4voUY="
 
 
 class InvalidVoucher(ValueError):  # noqa: N818 - stdnum style (InvalidChecksum), name fixed by the contract
-    """The voucher is malformed, forged, tampered with, or signed by another key."""
+    """The voucher is malformed, forged, tampered with, or signed by another key.
+
+    ``reason``: ``malformed``, ``signature``, ``unknown_key`` or ``untrusted_environment``.
+    """
+
+    def __init__(self, message: str, reason: str = "malformed"):
+        super().__init__(message)
+        self.reason = reason
 
 
 def public_key_b64(private_key: Ed25519PrivateKey) -> str:
@@ -50,6 +85,12 @@ def public_key_b64(private_key: Ed25519PrivateKey) -> str:
 
 
 SANDBOX_VENDOR_PUBLIC_KEY = public_key_b64(SANDBOX_VENDOR_PRIVATE_KEY)
+
+# key id -> (base64 raw public key, environments whose wallets it may credit).
+TRUSTED_VENDOR_KEYS = {
+    SANDBOX_KEY_ID: (SANDBOX_VENDOR_PUBLIC_KEY, frozenset({"sandbox"})),
+    PRODUCTION_KEY_ID: (PRODUCTION_VENDOR_PUBLIC_KEY, frozenset({"qualification", "production"})),
+}
 
 
 def canonical_payload(payload: dict) -> bytes:
@@ -62,12 +103,20 @@ def _check_payload(payload) -> None:
         raise InvalidVoucher("the voucher payload is not an object")
     if set(payload) != set(PAYLOAD_FIELDS):
         raise InvalidVoucher(f"the voucher payload must hold exactly {', '.join(PAYLOAD_FIELDS)}")
-    tokens = payload["tokens"]
-    if isinstance(tokens, bool) or not isinstance(tokens, int) or tokens <= 0:
-        raise InvalidVoucher("the voucher token count must be a positive integer")
     for key in PAYLOAD_FIELDS:
         if key != "tokens" and (not isinstance(payload[key], str) or not payload[key]):
             raise InvalidVoucher(f"the voucher field {key} must be a non-empty string")
+    if payload["environment"] not in ENVIRONMENTS:
+        raise InvalidVoucher(f"the voucher environment must be one of {', '.join(ENVIRONMENTS)}")
+    tokens = payload["tokens"]
+    if isinstance(tokens, bool) or not isinstance(tokens, int):
+        raise InvalidVoucher("the voucher token count must be an integer")
+    if payload["kind"] == PURCHASE and tokens <= 0:
+        raise InvalidVoucher("a purchase voucher credits a positive number of tokens")
+    if payload["kind"] == REFUND and tokens >= 0:
+        raise InvalidVoucher("a refund voucher takes back a negative number of tokens")
+    if payload["kind"] not in (PURCHASE, REFUND):
+        raise InvalidVoucher("the voucher kind must be purchase or refund")
 
 
 def _private_key(key) -> Ed25519PrivateKey:
@@ -93,11 +142,7 @@ def _load_public_key(public_key_b64_value: str) -> Ed25519PublicKey:
         raise InvalidVoucher("the vendor public key is not a base64 Ed25519 key") from err
 
 
-def verify_voucher(public_key_b64_value: str, voucher) -> dict:
-    """Return the payload of ``voucher`` (dict or JSON text) if ``public_key_b64_value`` signed it.
-
-    Raises :class:`InvalidVoucher` otherwise; never returns an unchecked payload.
-    """
+def _parse(voucher) -> dict:
     if isinstance(voucher, (str, bytes)):
         try:
             voucher = json.loads(voucher)
@@ -105,14 +150,46 @@ def verify_voucher(public_key_b64_value: str, voucher) -> dict:
             raise InvalidVoucher("the voucher is not JSON") from err
     if not isinstance(voucher, dict) or set(voucher) != {"payload", "signature"}:
         raise InvalidVoucher("a voucher holds exactly a payload and a signature")
+    _check_payload(voucher["payload"])
+    return voucher
+
+
+def verify_trusted_voucher(voucher, environment: str, trusted_keys: dict | None = None) -> dict:
+    """The payload of ``voucher`` if a key of :data:`TRUSTED_VENDOR_KEYS` trusted for ``environment``
+    signed it and it was issued for ``environment``. Raises :class:`InvalidVoucher` otherwise."""
+    voucher = _parse(voucher)
     payload = voucher["payload"]
-    _check_payload(payload)
+    keys = TRUSTED_VENDOR_KEYS if trusted_keys is None else trusted_keys
+    trusted = keys.get(payload["key_id"])
+    if trusted is None:
+        raise InvalidVoucher(f"the vendor key {payload['key_id']} is unknown to this addon", "unknown_key")
+    public_key, environments = trusted
+    if environment not in environments:
+        raise InvalidVoucher(
+            f"the vendor key {payload['key_id']} is not trusted for the {environment} environment",
+            "untrusted_environment",
+        )
+    payload = verify_voucher(public_key, voucher)
+    if payload["environment"] != environment:
+        raise InvalidVoucher(
+            f"the voucher was issued for {payload['environment']}, not {environment}", "environment"
+        )
+    return payload
+
+
+def verify_voucher(public_key_b64_value: str, voucher) -> dict:
+    """Return the payload of ``voucher`` (dict or JSON text) if ``public_key_b64_value`` signed it.
+
+    Raises :class:`InvalidVoucher` otherwise; never returns an unchecked payload.
+    """
+    voucher = _parse(voucher)
+    payload = voucher["payload"]
     try:
         signature = base64.b64decode(voucher["signature"], validate=True)
     except (binascii.Error, ValueError, TypeError) as err:
-        raise InvalidVoucher("the voucher signature is not base64") from err
+        raise InvalidVoucher("the voucher signature is not base64", "signature") from err
     try:
         _load_public_key(public_key_b64_value).verify(signature, canonical_payload(payload))
     except InvalidSignature as err:
-        raise InvalidVoucher("the voucher signature does not match its content") from err
+        raise InvalidVoucher("the voucher signature does not match its content", "signature") from err
     return dict(payload)

@@ -20,6 +20,7 @@ from . import chorus_token_wallet
 from . import chorus_token_ledger
 from . import chorus_token_pack
 from . import chorus_token_order
+from . import chorus_token_vendor_account
 from . import res_company_tokens
 from . import res_config_settings_tokens
 from . import res_partner_framework

@@ -1,10 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""A pack ordered from the token vendor, and the redemption of its signed voucher.
+"""A pack ordered from the token vendor (contract v2), and the redemption of its signed voucher.
 
-Order (POST), payment link, then GET until a voucher comes back (button or cron); a pasted
-voucher goes through the same check. A voucher is credited only when its Ed25519 signature
-matches the vendor key trusted for the company's environment and its content belongs to
-this company; each voucher id is credited once (ledger unique index + wallet row lock).
+« Acheter » registers the company on first contact, orders (POST) and opens the order with the
+link to the vendor's payment page; then GET until a voucher comes back (button or cron), redeem
+it at the vendor, credit it.
+A voucher is credited only when its Ed25519 signature matches a vendor key trusted for the
+wallet's environment (``chorus.vouchers.TRUSTED_VENDOR_KEYS``), its content belongs to this
+company, and the vendor accepted its redemption; each voucher id is credited once (ledger unique
+index + wallet row lock). Refunds after redemption come back as correction vouchers.
 """
 
 import datetime
@@ -13,8 +16,9 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..chorus.token_vendor import TokenVendorClient, VendorError, VendorUnreachableError
+from ..chorus.token_vendor import VendorError
 from .chorus_notification import chorus_notification
+from .chorus_token_vendor_errors import vendor_error_message
 from .res_company import CHORUS_ENVIRONMENTS
 
 _logger = logging.getLogger(__name__)
@@ -62,6 +66,10 @@ class ChorusTokenOrder(models.Model):
         "res.currency", readonly=True, default=lambda self: self.env.ref("base.EUR")
     )
     amount = fields.Monetary(string="Price (tax excl.)", readonly=True)
+    amount_tax = fields.Monetary(string="VAT", readonly=True)
+    amount_total = fields.Monetary(string="Price (tax incl.)", readonly=True)
+    vendor_status = fields.Char(readonly=True, help="Status of the order at the vendor.")
+    invoice = fields.Char(string="Vendor Invoice", readonly=True, copy=False)
     payment_url = fields.Char(string="Payment Link", readonly=True, copy=False)
     state = fields.Selection(ORDER_STATES, required=True, default="draft", readonly=True, tracking=True)
     voucher_id = fields.Char(readonly=True, copy=False)
@@ -85,56 +93,58 @@ class ChorusTokenOrder(models.Model):
     # Ordering
     # ------------------------------------------------------------------
     @api.model
-    def _vendor(self, company, environment):
-        return TokenVendorClient(
-            company._chorus_vendor_url(environment), session=company._chorus_vendor_session(environment)
-        )
-
-    @api.model
     def _place(self, company, pack):
-        """Create the order at the vendor; on any vendor failure nothing is recorded nor credited."""
+        """Create the order at the vendor and open its payment page.
+
+        On a vendor refusal nothing is recorded nor credited, and the answer is a notification, not
+        an error: the registration made on first contact must be kept (rolled back, the vendor would
+        refuse the next one).
+        """
         environment = company.chorus_environment
-        vendor = self._vendor(company, environment)
         try:
-            answer = vendor.create_order(
-                company_ref=company._chorus_vendor_company_ref(),
-                pack_code=pack.code,
-                tokens=pack.tokens,
-                amount=f"{pack.amount:.2f}",
-                currency=pack.currency_id.name,
+            answer = company._chorus_vendor_call(
+                environment, lambda vendor: vendor.create_order(pack_code=pack.code, environment=environment)
             )
         except VendorError as error:
-            _logger.warning("Chorus Pro token order of company %s failed: %s", company.id, error.message)
-            raise UserError(self._vendor_error_message(error)) from error
-        return self.create(
+            _logger.warning(
+                "Chorus Pro token order of company %s failed: %s (%s)", company.id, error.message, error.code
+            )
+            return self._notification("danger", vendor_error_message(self.env, error))
+        order = self.create(
             {
                 "name": answer["order_id"],
                 "company_id": company.id,
                 "environment": environment,
                 "pack_id": pack.id,
-                "pack_code": pack.code,
-                "tokens": pack.tokens,
-                "amount": pack.amount,
-                "currency_id": pack.currency_id.id,
+                "pack_code": answer.get("pack_code") or pack.code,
+                "tokens": answer.get("tokens") or pack.tokens,
+                "amount": answer.get("amount_untaxed") or 0.0,
+                "amount_tax": answer.get("amount_tax") or 0.0,
+                "amount_total": answer.get("amount_total") or 0.0,
+                "vendor_status": answer.get("status"),
                 "payment_url": company._chorus_vendor_payment_link(answer["order_id"], answer["payment_url"]),
                 "state": "pending",
             }
         )
+        order.message_post(
+            body=self.env._(
+                "Order %(order)s placed: %(tokens)s tokens, %(total)s %(currency)s tax included. Pay it on "
+                "the vendor's page, then « Check the payment ».",
+                order=order.name,
+                tokens=order.tokens,
+                total=f"{order.amount_total:.2f}",
+                currency=order.currency_id.name,
+            )
+        )
+        return order._order_screen_action()
 
     def _vendor_error_message(self, error):
-        if isinstance(error, VendorUnreachableError):
-            return self.env._(
-                "The token vendor cannot be reached (%(error)s). Nothing was ordered nor charged: try again "
-                "in a few minutes.",
-                error=error.message,
-            )
-        return self.env._(
-            "The token vendor refused the order: %(error)s. Nothing was charged.", error=error.message
-        )
+        return vendor_error_message(self.env, error, nothing_charged=False)
 
     def _order_screen_action(self):
-        """« Acheter » opens the order in Odoo (a pop-up would be blocked once the order exists):
-        the order's form, its link to the vendor's payment page and « Vérifier le paiement »."""
+        """« Acheter » opens the order in Odoo: a tab opened by the browser after the order call would
+        be blocked as a pop-up. Its banner links to the vendor's payment page (a new tab, opened by the
+        user's own click), and « Vérifier le paiement » credits once paid (the cron does too)."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -177,8 +187,14 @@ class ChorusTokenOrder(models.Model):
         if self.state not in ("pending", "paid"):
             return "info", self._state_message()
         self.last_check_at = fields.Datetime.now()
-        answer = self._vendor(self.company_id, self.environment).order_status(self.name)
+        company = self.company_id
+        answer = company._chorus_vendor_call(self.environment, lambda vendor: vendor.order_status(self.name))
+        self.write({"vendor_status": answer.get("status"), "invoice": answer.get("invoice") or False})
         voucher = answer.get("voucher")
+        if answer.get("status") in ("refunded", "cancelled"):
+            self.state = "failed"
+            self.message_post(body=self.env._("The vendor cancelled this order: nothing is credited."))
+            return "warning", self.env._("Order %(order)s was cancelled by the vendor.", order=self.name)
         if not voucher:
             return "info", self.env._(
                 "Order %(order)s is not paid yet: pay it with the payment link, then check again.",
@@ -186,9 +202,9 @@ class ChorusTokenOrder(models.Model):
             )
         if self.state == "pending":
             self.state = "paid"
-        kind, message = self.company_id._chorus_wallet(self.environment)._redeem(voucher, order=self)
+        kind, message = company._chorus_wallet(self.environment)._redeem(voucher, order=self)
         if kind == "danger":
-            # The vendor's own answer does not verify: asking again will not change it.
+            # The vendor's own answer does not verify, or it was revoked: asking again will not change it.
             self.state = "failed"
         return kind, message
 

@@ -28,12 +28,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..chorus.vouchers import (
-    PRODUCTION_VENDOR_PUBLIC_KEY,
-    SANDBOX_VENDOR_PUBLIC_KEY,
-    InvalidVoucher,
-    verify_voucher,
-)
+from ..chorus.token_vendor import VendorError, VendorRefusedError
+from ..chorus.vouchers import REFUND, InvalidVoucher, verify_trusted_voucher
 from .chorus_access import check_chorus_access
 from .chorus_token_ledger import APPEND_CONTEXT_KEY
 from .res_company import CHORUS_ENVIRONMENTS
@@ -433,21 +429,13 @@ class ChorusTokenWallet(models.Model):
     # ------------------------------------------------------------------
     # Vouchers
     # ------------------------------------------------------------------
-    def _vendor_key(self):
-        """The public key vouchers of this wallet must be signed with: the test key is for sandbox only."""
-        self.ensure_one()
-        return SANDBOX_VENDOR_PUBLIC_KEY if self.environment == "sandbox" else PRODUCTION_VENDOR_PUBLIC_KEY
-
-    def _voucher_environment(self):
-        """The ``environment`` a voucher credited to this wallet must carry."""
-        self.ensure_one()
-        return "sandbox" if self.environment == "sandbox" else "production"
-
     def _redeem(self, voucher, order=None):
-        """Verify ``voucher`` (dict or JSON text) and credit it once. Returns ``(kind, message)``.
+        """Verify ``voucher`` (dict or JSON text), redeem it at the vendor, credit it once.
+        Returns ``(kind, message)``; raises VendorError when the vendor cannot be reached.
 
-        A forged, tampered, foreign or replayed voucher is refused, logged, and noted in the chatter
-        of the order (or of the wallet); nothing is credited.
+        A forged, tampered, foreign, revoked or replayed voucher is refused, logged, and noted in the
+        chatter of the order (or of the wallet); nothing is credited. A refund voucher is applied as
+        a correction (see :meth:`_apply_refund_voucher`).
         """
         self.ensure_one()
         try:
@@ -455,20 +443,33 @@ class ChorusTokenWallet(models.Model):
         except VoucherRefusedError as refusal:
             self._log_refusal(refusal, order)
             return "danger", refusal.message
+        if payload["kind"] == REFUND:
+            return self._apply_refund_voucher(payload)
         order = order or self.env["chorus.token.order"].sudo().search(
             [("company_id", "=", self.company_id.id), ("name", "=", payload["order_id"])], limit=1
         )
-        credited = self._credit_voucher(payload, order)
-        if not credited:
+        if self._voucher_used(payload["voucher_id"]):
+            return self._refuse_replay(payload, order)
+        try:
+            self.company_id._chorus_vendor_call(
+                self.environment, lambda vendor: vendor.redeem(payload["voucher_id"])
+            )
+        except VendorRefusedError as error:
+            if error.code not in ("revoked", "unknown_voucher", "unknown_order", "not_your_order"):
+                raise
             refusal = VoucherRefusedError(
                 self.env._(
-                    "Voucher %(voucher)s was already credited: it is not credited twice.",
+                    "The token vendor refused voucher %(voucher)s: %(reason)s Nothing is credited.",
                     voucher=payload["voucher_id"],
+                    reason=self.env["chorus.token.order"]._vendor_error_message(error),
                 ),
-                "replayed",
+                error.code,
             )
             self._log_refusal(refusal, order)
-            return "warning", refusal.message
+            return "danger", refusal.message
+        credited = self._credit_voucher(payload, order)
+        if not credited:
+            return self._refuse_replay(payload, order)
         if order:
             order.write(
                 {
@@ -490,6 +491,105 @@ class ChorusTokenWallet(models.Model):
             balance=credited.balance_after,
         )
 
+    def _voucher_used(self, voucher_id):
+        return bool(self.env["chorus.token.ledger"].sudo().search_count([("voucher_id", "=", voucher_id)]))
+
+    def _refuse_replay(self, payload, order):
+        refusal = VoucherRefusedError(
+            self.env._(
+                "Voucher %(voucher)s was already credited: it is not credited twice.",
+                voucher=payload["voucher_id"],
+            ),
+            "replayed",
+        )
+        self._log_refusal(refusal, order)
+        return "warning", refusal.message
+
+    def _apply_refund_voucher(self, payload):
+        """The vendor refunded an order after its tokens were credited: take them back, once.
+
+        The balance may go below zero: deposits are then blocked until a purchase."""
+        self.ensure_one()
+        self._lock()
+        if self._voucher_used(payload["voucher_id"]):
+            return "info", self.env._(
+                "Correction %(voucher)s was already applied.", voucher=payload["voucher_id"]
+            )
+        order = (
+            self.env["chorus.token.order"]
+            .sudo()
+            .search([("company_id", "=", self.company_id.id), ("name", "=", payload["order_id"])], limit=1)
+        )
+        before = self._ledger_sums().get(self.id, 0)
+        reason = self.env._(
+            "Order %(order)s refunded by the vendor: %(count)s tokens taken back",
+            order=payload["order_id"],
+            count=-payload["tokens"],
+        )
+        entry = self._append(
+            [
+                {
+                    "kind": "correction",
+                    "quantity": payload["tokens"],
+                    "voucher_id": payload["voucher_id"],
+                    "order_id": order.id or False,
+                    "reason": reason,
+                }
+            ]
+        )
+        self._check_low_balance(before, entry.balance_after)
+        message = self.env._(
+            "%(reason)s (correction voucher %(voucher)s). New balance: %(balance)s.",
+            reason=reason,
+            voucher=payload["voucher_id"],
+            balance=entry.balance_after,
+        )
+        self.message_post(body=message)
+        if order:
+            order.message_post(body=message)
+        return "warning", message
+
+    @api.model
+    def _poll_corrections(self, company):
+        """Apply the vendor's new correction vouchers for ``company``'s current environment, once each.
+        Returns the number applied; raises VendorError when the vendor cannot be read."""
+        company = company.sudo()
+        if not company._chorus_vendor_account(company._chorus_vendor_url()):
+            return 0
+        environment = company.chorus_environment
+        client = company._chorus_vendor_client(environment, register=False)
+        account = company._chorus_vendor_account(client.base_url)
+        applied = 0
+        for voucher in client.corrections(account.last_correction or ""):
+            payload = voucher.get("payload") if isinstance(voucher, dict) else None
+            if not isinstance(payload, dict) or payload.get("kind") != REFUND:
+                # Only refunds travel this way: anything else is not applied, and not asked again.
+                _logger.warning("Chorus Pro token correction of company %s ignored: not a refund", company.id)
+            else:
+                environment = payload.get("environment")
+                wallet = company._chorus_wallet(
+                    environment if environment in dict(CHORUS_ENVIRONMENTS) else None
+                )
+                kind, _message = wallet._redeem(voucher)
+                applied += kind == "warning"
+            if isinstance(payload, dict) and payload.get("voucher_id"):
+                account.last_correction = payload["voucher_id"]
+        return applied
+
+    @api.model
+    def _cron_apply_vendor_corrections(self):
+        companies = self.env["chorus.token.vendor.account"].sudo().search([]).company_id
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(companies))
+        for company_id in companies.ids:
+            try:
+                self._poll_corrections(self.env["res.company"].browse(company_id))
+            except (VendorError, UserError) as error:
+                self.env.cr.rollback()
+                _logger.info("Chorus Pro token corrections of company %s not read: %s", company_id, error)
+            if not cron._commit_progress(1):
+                break
+
     def _voucher_refusal(self, voucher):
         """Why a voucher that does not verify is refused: unreadable, or not signed by the vendor."""
         try:
@@ -508,17 +608,9 @@ class ChorusTokenWallet(models.Model):
     def _verified_payload(self, voucher, order):
         company = self.company_id
         try:
-            payload = verify_voucher(self._vendor_key(), voucher)
+            payload = verify_trusted_voucher(voucher, self.environment)
         except InvalidVoucher as error:
-            raise VoucherRefusedError(self._voucher_refusal(voucher), str(error)) from error
-        if payload["environment"] != self._voucher_environment():
-            raise VoucherRefusedError(
-                self.env._(
-                    "This voucher was issued for the %(environment)s environment, not for this wallet's.",
-                    environment=payload["environment"],
-                ),
-                "environment",
-            )
+            raise VoucherRefusedError(self._invalid_voucher_message(voucher, error), str(error)) from error
         if payload["company_ref"] != company._chorus_vendor_company_ref():
             raise VoucherRefusedError(
                 self.env._("This voucher was bought for another company or database."), "company"
@@ -533,6 +625,22 @@ class ChorusTokenWallet(models.Model):
                 "order",
             )
         return payload
+
+    def _invalid_voucher_message(self, voucher, error):
+        if error.reason == "unknown_key":
+            return self.env._(
+                "This voucher is signed with a vendor key this version of the Chorus Pro connector does "
+                "not know: update the connector, then enter the voucher again."
+            )
+        if error.reason == "untrusted_environment":
+            return self.env._(
+                "This voucher is signed with a key that is not trusted for the %(environment)s environment "
+                "(sandbox vouchers only credit the sandbox).",
+                environment=self.environment,
+            )
+        if error.reason == "environment":
+            return self.env._("This voucher was issued for another environment than this wallet's.")
+        return self._voucher_refusal(voucher)
 
     def _log_refusal(self, refusal, order):
         _logger.warning(

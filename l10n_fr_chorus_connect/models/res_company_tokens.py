@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..chorus.sandbox import inprocess
+from ..chorus.sandbox import vendor as sandbox_vendor
+from ..chorus.token_vendor import TokenVendorClient, VendorRefusedError
 
 VENDOR_URL_PARAM = "l10n_fr_chorus_connect.vendor_url"
 # The sandbox vendor's payment page, served to Chorus administrators (controllers/sandbox_vendor.py).
@@ -85,3 +87,67 @@ class ResCompany(models.Model):
         self.ensure_one()
         uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
         return f"{uuid}:{self.id}"
+
+    def _chorus_vendor_client(self, environment=None, *, register=True):
+        """The vendor client of this company for ``environment``, with its credentials (superuser).
+
+        First contact registers the company (contract v2 §2) and keeps the credentials; the caller
+        must not roll back afterwards, or the vendor would refuse the next registration.
+        """
+        self.ensure_one()
+        environment = environment or self.chorus_environment
+        url = self._chorus_vendor_url(environment)
+        client = TokenVendorClient(url, session=self._chorus_vendor_session(environment))
+        account = self._chorus_vendor_account(url)
+        if not account and register:
+            account = self._chorus_vendor_register(client, url)
+        if account:
+            client.credentials = (account.customer_id, account.secret)
+        return client
+
+    def _chorus_vendor_account(self, url):
+        self.ensure_one()
+        return (
+            self.env["chorus.token.vendor.account"]
+            .sudo()
+            .search([("company_id", "=", self.id), ("vendor_url", "=", url)], limit=1)
+        )
+
+    def _chorus_vendor_register(self, client, url):
+        accounts = self.env["chorus.token.vendor.account"].sudo()
+        registration = accounts._registration(self)
+        try:
+            answer = client.register(registration)
+        except VendorRefusedError as error:
+            app = getattr(client.session, "app", None)
+            if error.code != "already_registered" or app is None:
+                raise
+            # The in-process sandbox is this database's own simulator: it outlives rolled back
+            # transactions and restored backups, so the company is its own publisher and resets itself.
+            with app.store.transaction() as db:
+                sandbox_vendor.forget_customer(
+                    db, f"{registration['database_uuid']}:{registration['company_id']}"
+                )
+            answer = client.register(registration)
+        return accounts.create(
+            {
+                "company_id": self.id,
+                "vendor_url": url,
+                "customer_id": answer["customer_id"],
+                "secret": answer["secret"],
+                "company_ref": answer["company_ref"],
+            }
+        )
+
+    def _chorus_vendor_call(self, environment, call):
+        """``call(client)``; the sandbox vendor forgets its customers when it is reset: register again."""
+        self.ensure_one()
+        environment = environment or self.chorus_environment
+        client = self._chorus_vendor_client(environment)
+        try:
+            return call(client)
+        except VendorRefusedError as error:
+            if error.code != "unknown_customer" or environment != "sandbox":
+                raise
+        self._chorus_vendor_account(client.base_url).unlink()
+        return call(self._chorus_vendor_client(environment))

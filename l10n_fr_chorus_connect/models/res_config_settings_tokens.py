@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
+from ..chorus.token_vendor import VendorError
 from .chorus_access import GROUP_MANAGER, check_chorus_access
 
 
@@ -53,3 +55,26 @@ class ResConfigSettings(models.TransientModel):
         return self.env["ir.actions.act_window"]._for_xml_id(
             "l10n_fr_chorus_connect.action_chorus_token_correction"
         )
+
+    def action_chorus_token_refresh(self):
+        """« Vérifier les paiements »: the company's pending orders, then the vendor's refunds."""
+        check_chorus_access(self, group=GROUP_MANAGER)
+        company = self.company_id.sudo()
+        orders = (
+            self.env["chorus.token.order"]
+            .sudo()
+            .search([("company_id", "=", company.id), ("state", "in", ("pending", "paid"))], order="id")
+        )
+        messages = []
+        try:
+            for order in orders:
+                messages.append(order._check_payment())
+            self.env["chorus.token.wallet"]._poll_corrections(company)
+        except VendorError as error:
+            raise UserError(orders._vendor_error_message(error)) from error
+        wallet = company._chorus_wallet()
+        wallet.invalidate_recordset()
+        kind = "success" if any(kind == "success" for kind, _message in messages) else "info"
+        summary = " ".join(message for _kind, message in messages) or self.env._("No payment to check.")
+        balance = self.env._("Balance: %(balance)s tokens.", balance=wallet.balance)
+        return orders._notification(kind, f"{summary} {balance}")

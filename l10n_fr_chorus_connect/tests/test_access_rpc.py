@@ -33,6 +33,7 @@ CALLS = [
     ("res.config.settings", "action_chorus_test_connection", "settings"),
     ("res.config.settings", "action_chorus_token_ledger", "settings"),
     ("res.config.settings", "action_chorus_token_orders", "settings"),
+    ("res.config.settings", "action_chorus_token_refresh", "settings"),
     ("chorus.token.order", "action_pay", "order"),
     ("chorus.token.order", "action_check_payment", "order"),
     ("chorus.token.wallet", "action_open_ledger", "wallet"),

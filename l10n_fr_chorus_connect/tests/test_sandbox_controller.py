@@ -59,7 +59,8 @@ class TestChorusSandboxController(HttpCase):
             "/chorus_sandbox/_sandbox/faults",
             "/chorus_sandbox/_sandbox/reset",
             "/chorus_sandbox/vendor/pay/ORD-1",
-            "/chorus_sandbox/vendor/v1/orders",
+            "/chorus_sandbox/vendor/v2/orders",
+            "/chorus_sandbox/vendor/v2/packs",
         )
         fault = {"route": "*", "fault": "timeout", "delay": 99999, "times": 1000}
         for path in paths:

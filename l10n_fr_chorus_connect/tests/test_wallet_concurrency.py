@@ -28,7 +28,6 @@ from odoo.tools import mute_logger
 
 from ..chorus import en16931
 from ..chorus.sandbox import SandboxConfig, SandboxServer
-from ..chorus.vouchers import SANDBOX_VENDOR_PRIVATE_KEY, sign_voucher
 from ..models.chorus_flow import POLL_CRON
 from ..models.chorus_token_wallet import CARRY_PARAM, GRANT_PARAM, wallet_param
 from ..models.res_company import CHORUS_ENVIRONMENTS
@@ -420,18 +419,12 @@ class TestWalletConcurrency(CommittedFrenchCompanyCase):
         with self.registry.cursor() as cr:
             env = _env(self.registry, cr, self.company_id)
             company = env["res.company"].browse(self.company_id)
-            voucher = sign_voucher(
-                SANDBOX_VENDOR_PRIVATE_KEY,
-                {
-                    "voucher_id": f"VCH-CONCURRENT-{time.time_ns()}",
-                    "order_id": "ORD-CONCURRENT",
-                    "company_ref": company._chorus_vendor_company_ref(),
-                    "pack_code": "pack_200",
-                    "tokens": 200,
-                    "issued_at": "2026-11-20T10:00:00+00:00",
-                    "environment": "sandbox",
-                },
-            )
+            # A voucher the sandbox vendor really sold and was paid for (registration committed).
+            vendor = company._chorus_vendor_client("sandbox")
+            cr.commit()  # pylint: disable=invalid-commit
+            order = vendor.create_order(pack_code="pack_200", environment="sandbox")
+            self.sandbox.control.pay_order(order["order_id"])
+            voucher = vendor.order_status(order["order_id"])["voucher"]
         balance_before = self._wallet_state()[0]
         workers = 4
         barrier = threading.Barrier(workers)

@@ -2,25 +2,30 @@
 """A wallet per Chorus Pro environment: switching back and forth with purchases and deposits on both
 sides, every balance checked; sandbox vouchers (a key anyone can derive) only reach the sandbox."""
 
+import base64
 import json
 import logging
 from unittest.mock import patch
 
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from odoo import Command
 from odoo.tests import new_test_user, tagged
 
 from ..chorus import client as chorus_client
+from ..chorus import vouchers
 from ..chorus.vouchers import SANDBOX_VENDOR_PRIVATE_KEY, public_key_b64, sign_voucher
-from ..models import chorus_token_wallet
+from ..models.res_company_tokens import VENDOR_URL_PARAM
 from .test_deposit_common import ChorusDepositCase
 
 _logger = logging.getLogger(__name__)
 
 ENVIRONMENTS = ("sandbox", "qualification", "production")
-# The production vendor's private key is not in the repository: a key made for the test stands in.
+# The production vendor's private key is not in the repository: a key made for the test stands in,
+# trusted under its own key id, and the sandbox plays the publisher's vendor with it.
 PRODUCTION_TEST_KEY = Ed25519PrivateKey.generate()
+PRODUCTION_TEST_KEY_ID = "prod-test"
 
 
 @tagged("post_install", "-at_install")
@@ -43,9 +48,29 @@ class TestWalletEnvironments(ChorusDepositCase):
             )
         )
         cls.startClassPatcher(
-            patch.object(
-                chorus_token_wallet, "PRODUCTION_VENDOR_PUBLIC_KEY", public_key_b64(PRODUCTION_TEST_KEY)
+            patch.dict(
+                vouchers.TRUSTED_VENDOR_KEYS,
+                {
+                    PRODUCTION_TEST_KEY_ID: (
+                        public_key_b64(PRODUCTION_TEST_KEY),
+                        frozenset({"qualification", "production"}),
+                    )
+                },
             )
+        )
+        cls.env["ir.config_parameter"].sudo().set_param(VENDOR_URL_PARAM, cls.sandbox.url)
+
+    def setUp(self):
+        super().setUp()  # resets the sandbox: its vendor forgets customers and settings
+        raw = PRODUCTION_TEST_KEY.private_bytes(
+            serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+        )
+        self.sandbox_control.configure_vendor(
+            signer={
+                "key_id": PRODUCTION_TEST_KEY_ID,
+                "private_key": base64.b64encode(raw).decode(),
+                "environments": ["qualification", "production"],
+            }
         )
 
     def balances(self):
@@ -65,6 +90,8 @@ class TestWalletEnvironments(ChorusDepositCase):
             "tokens": tokens,
             "issued_at": "2026-11-20T10:00:00+00:00",
             "environment": environment,
+            "key_id": PRODUCTION_TEST_KEY_ID if key is PRODUCTION_TEST_KEY else "sandbox-1",
+            "kind": "purchase",
         }
         return sign_voucher(key, payload)
 
@@ -74,11 +101,11 @@ class TestWalletEnvironments(ChorusDepositCase):
         )
         return wizard.action_redeem()["params"]["type"]
 
-    def buy_and_pay_in_sandbox(self, pack_xmlid):
+    def buy_and_pay(self, pack_xmlid):
         pack = self.env.ref(pack_xmlid)
         pack.with_user(self.manager).with_company(self.company).action_buy()
         order = self.env["chorus.token.order"].search([("company_id", "=", self.company.id)], limit=1)
-        self._sandbox_call("/_sandbox/vendor/pay", {"order_id": order.name})
+        self.sandbox_control.pay_order(order.name)
         notification = order.with_user(self.manager).action_check_payment()["params"]
         self.assertEqual(notification["type"], "success", notification["message"])
         return order
@@ -92,7 +119,7 @@ class TestWalletEnvironments(ChorusDepositCase):
         self.assertEqual(self.balances(), {"sandbox": 50, "qualification": 0, "production": 50})
 
         # Sandbox: a free pack from the sandbox vendor, then a deposit.
-        order = self.buy_and_pay_in_sandbox("l10n_fr_chorus_connect.chorus_token_pack_200")
+        order = self.buy_and_pay("l10n_fr_chorus_connect.chorus_token_pack_200")
         self.assertEqual(order.environment, "sandbox")
         self.assertEqual(self.balances(), {"sandbox": 250, "qualification": 0, "production": 50})
         self.deposit_one()
@@ -102,10 +129,14 @@ class TestWalletEnvironments(ChorusDepositCase):
         self.switch("production")
         self.deposit_one()
         self.assertEqual(self.balances(), {"sandbox": 249, "qualification": 0, "production": 49})
-        self.assertEqual(
-            self.paste(self.voucher(PRODUCTION_TEST_KEY, "production", 500, "VCH-PROD-1")), "success"
-        )
+        order = self.buy_and_pay("l10n_fr_chorus_connect.chorus_token_pack_500")
+        self.assertEqual(order.environment, "production")
         self.assertEqual(self.balances(), {"sandbox": 249, "qualification": 0, "production": 549})
+        # A voucher minted with a trusted key but never sold is refused by the vendor at redemption.
+        with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_wallet", "WARNING"):
+            self.assertEqual(
+                self.paste(self.voucher(PRODUCTION_TEST_KEY, "production", 500, "VCH-P1")), "danger"
+            )
         # A sandbox voucher is refused here, and a sandbox order bought earlier stays in the sandbox.
         free = self.voucher(SANDBOX_VENDOR_PRIVATE_KEY, "sandbox", 1_000_000, "VCH-FREE-1")
         with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_wallet", "WARNING"):
@@ -163,9 +194,11 @@ class TestWalletEnvironments(ChorusDepositCase):
         with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_wallet", "WARNING"):
             self.assertEqual(self.paste(forged), "danger")
         self.assertEqual(self.balances(), {"sandbox": 50, "qualification": 0, "production": 50})
+        # In the sandbox the key is trusted, but the vendor never sold it: refused at redemption.
         self.switch("sandbox")
-        self.assertEqual(self.paste(free), "success")
-        self.assertEqual(self.balances(), {"sandbox": 1_000_050, "qualification": 0, "production": 50})
+        with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_wallet", "WARNING"):
+            self.assertEqual(self.paste(free), "danger")
+        self.assertEqual(self.balances(), {"sandbox": 50, "qualification": 0, "production": 50})
         # And through the wallet API directly, a sandbox voucher never credits another wallet.
         direct = self.voucher(SANDBOX_VENDOR_PRIVATE_KEY, "sandbox", 1_000_000, "VCH-MINTED-3")
         with self.assertLogs("odoo.addons.l10n_fr_chorus_connect.models.chorus_token_wallet", "WARNING"):
@@ -177,7 +210,7 @@ class TestWalletEnvironments(ChorusDepositCase):
         pack = self.env.ref("l10n_fr_chorus_connect.chorus_token_pack_500")
         pack.with_user(self.manager).with_company(self.company).action_buy()
         order = self.env["chorus.token.order"].search([("company_id", "=", self.company.id)], limit=1)
-        self._sandbox_call("/_sandbox/vendor/pay", {"order_id": order.name})
+        self.sandbox_control.pay_order(order.name)
         self.switch("production")
         notification = order.with_user(self.manager).action_check_payment()["params"]
         self.assertEqual(notification["type"], "success", notification["message"])

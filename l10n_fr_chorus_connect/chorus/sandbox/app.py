@@ -302,26 +302,60 @@ class SandboxApp:
 
     def _vendor(self, request: Request, path: str) -> Response:
         parts = path.split("/")
+        if parts[0] == "v2":
+            with self.store.transaction() as db:
+                limited = vendor.take_rate_limit(db)
+            if limited:
+                body = {"error": "too many requests", "code": "rate_limited"}
+                return json_response(body, 429, {"Retry-After": vendor.RETRY_AFTER})
         try:
             with self.store.transaction() as db:
                 ctx = self._context(db, request)
-                if parts == ["v1", "orders"] and request.method == "POST":
-                    self._count(db, "vendor/v1/orders")
-                    return json_response(vendor.create_order(db, ctx.now, _json_body(request), ctx.base_url))
-                if len(parts) == 3 and parts[:2] == ["v1", "orders"] and request.method == "GET":
-                    self._count(db, "vendor/v1/orders/<id>")
-                    return json_response(vendor.order_status(db, parts[2]))
                 if len(parts) == 2 and parts[0] == "pay" and request.method in ("GET", "POST"):
                     self._count(db, "vendor/pay/<id>")
                     if request.method == "POST":
                         vendor.pay(db, ctx.now, parts[1])
                     page = vendor.payment_page(db, parts[1], done=request.method == "POST")
                     return Response(page, content_type="text/html; charset=utf-8")
+                if parts[0] == "v2" and len(parts) >= 2:
+                    self._count(
+                        db, "/".join(["vendor", *parts[:2], *("<id>" for _ in parts[2:3]), *parts[3:]])
+                    )
+                    return self._vendor_api(db, ctx, request, parts)
         except vendor.VendorError as err:
-            return json_response({"error": err.message}, err.status)
+            response = json_response({"error": err.message, "code": err.code}, err.status)
+            response.headers.update(err.headers)
+            return response
         except _BadBodyError:
-            return json_response({"error": "the body must be a JSON object"}, 400)
-        return json_response({"error": "not_found"}, 404)
+            return json_response({"error": "the body must be a JSON object", "code": "bad_request"}, 400)
+        return json_response({"error": "not found", "code": "bad_request"}, 404)
+
+    @staticmethod
+    def _vendor_api(db, ctx, request: Request, parts: list) -> Response:
+        """``/vendor/v2/...`` (contract v2, readme/VENDOR_API.rst); raises ``vendor.VendorError``."""
+        method = request.method
+        if (method, parts) == ("GET", ["v2", "packs"]):
+            return json_response(vendor.packs(db))
+        if (method, parts) == ("POST", ["v2", "customers"]):
+            return json_response(vendor.register(db, ctx.now, _json_body(request)), 201)
+        customer = vendor.authenticate(db, request.headers.get("Authorization"))
+        routes = {
+            ("POST", "orders", 2): lambda: (
+                201,
+                vendor.create_order(db, ctx.now, customer, _json_body(request), ctx.base_url),
+            ),
+            ("GET", "orders", 3): lambda: (200, vendor.order_status(db, parts[2], customer)),
+            ("POST", "vouchers", 4): lambda: (200, vendor.redeem(db, ctx.now, customer, parts[2])),
+            ("GET", "corrections", 2): lambda: (
+                200,
+                vendor.corrections(db, customer, request.args.get("after", "")),
+            ),
+        }
+        handler = routes.get((method, parts[1], len(parts)))
+        if handler is None or (parts[1] == "vouchers" and parts[3] != "redeem"):
+            return json_response({"error": "not found", "code": "bad_request"}, 404)
+        status, answer = handler()
+        return json_response(answer, status)
 
 
 def create_app(config: SandboxConfig | None = None) -> SandboxApp:

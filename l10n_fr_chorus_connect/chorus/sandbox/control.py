@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from . import clock, faults, flows, lifecycle, store, vendor
 from .answers import Context
 
@@ -128,6 +130,40 @@ def pay_order(ctx: Context, body: dict, app) -> dict:
         raise ControlError(err.status, err.message) from err
 
 
+def refund_order(ctx: Context, body: dict, app) -> dict:
+    try:
+        return vendor.refund(ctx.db, ctx.now, str(body.get("order_id") or ""))
+    except vendor.VendorError as err:
+        raise ControlError(err.status, err.message) from err
+
+
+def forget_vendor_customer(ctx: Context, body: dict, app) -> dict:
+    return vendor.forget_customer(ctx.db, str(body.get("company_ref") or ""))
+
+
+def configure_vendor(ctx: Context, body: dict, app) -> dict:
+    """``payment_available`` (bool), ``rate_limited`` (next N calls answer 429), ``prices``
+    (``{pack_code: amount tax excluded}``, as the publisher changes its products), ``signer``
+    (the sandbox plays the publisher's vendor for other environments with a test key)."""
+    if "payment_available" in body:
+        store.set_setting(ctx.db, vendor.PAYMENT_AVAILABLE, int(bool(body["payment_available"])))
+    if "rate_limited" in body:
+        store.set_setting(ctx.db, vendor.RATE_LIMITED, int(body["rate_limited"]))
+    if "prices" in body:
+        prices = body["prices"] or {}
+        if not isinstance(prices, dict) or set(prices) - set(vendor.PACKS):
+            raise ControlError(400, "prices maps known pack codes to amounts")
+        store.set_setting(
+            ctx.db, vendor.PRICES, json.dumps({code: str(amount) for code, amount in prices.items()})
+        )
+    if "signer" in body:
+        signer = body["signer"] or {}
+        if signer and not (signer.get("key_id") and signer.get("private_key") and signer.get("environments")):
+            raise ControlError(400, "signer holds key_id, private_key (base64 raw) and environments")
+        store.set_setting(ctx.db, vendor.SIGNER, json.dumps(signer))
+    return vendor.packs(ctx.db)
+
+
 ROUTES = {
     "reset": reset,
     "faults": add_fault,
@@ -140,4 +176,7 @@ ROUTES = {
     "stats/clear": clear_stats,
     "config": configure,
     "vendor/pay": pay_order,
+    "vendor/refund": refund_order,
+    "vendor/customers/forget": forget_vendor_customer,
+    "vendor/config": configure_vendor,
 }

@@ -81,3 +81,14 @@ class SandboxControl:
 
     def pay_order(self, order_id: str) -> dict:
         return self.call("vendor/pay", order_id=order_id)
+
+    def refund_order(self, order_id: str) -> dict:
+        """Refund a paid order: voucher revoked if unused, else a refund voucher in the corrections."""
+        return self.call("vendor/refund", order_id=order_id)
+
+    def forget_vendor_customer(self, company_ref: str) -> dict:
+        return self.call("vendor/customers/forget", company_ref=company_ref)
+
+    def configure_vendor(self, **settings) -> dict:
+        """``payment_available``, ``rate_limited``, ``prices``: see ``control.configure_vendor``."""
+        return self.call("vendor/config", **settings)

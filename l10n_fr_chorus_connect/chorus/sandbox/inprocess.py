@@ -56,6 +56,7 @@ class InProcessSession(requests.Session):
 
     def __init__(self, app):
         super().__init__()
+        self.app = app
         self.adapters.clear()
         self.mount(BASE_URL + "/", InProcessAdapter(app))
 

@@ -41,13 +41,20 @@ CREATE TABLE IF NOT EXISTS invoice_events (
     status TEXT NOT NULL, at REAL NOT NULL, comment TEXT NOT NULL DEFAULT '',
     author TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS invoice_events_invoice ON invoice_events (invoice_id, at);
-CREATE TABLE IF NOT EXISTS orders (
-    id TEXT PRIMARY KEY, company_ref TEXT NOT NULL, pack_code TEXT NOT NULL, tokens INTEGER NOT NULL,
-    amount TEXT NOT NULL, currency TEXT NOT NULL, status TEXT NOT NULL, created_at REAL NOT NULL,
-    paid_at REAL, voucher TEXT);
 CREATE TABLE IF NOT EXISTS files (
     id INTEGER PRIMARY KEY AUTOINCREMENT, supplier_siret TEXT NOT NULL, name TEXT NOT NULL,
     size INTEGER NOT NULL, invoice_id INTEGER REFERENCES invoices(id), designation TEXT);
+CREATE TABLE IF NOT EXISTS vendor_customers (
+    id TEXT PRIMARY KEY, company_ref TEXT NOT NULL UNIQUE, salt BLOB NOT NULL, secret_hash BLOB NOT NULL,
+    profile TEXT NOT NULL, created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS vendor_orders (
+    id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, company_ref TEXT NOT NULL, pack_code TEXT NOT NULL,
+    tokens INTEGER NOT NULL, amount_untaxed TEXT NOT NULL, amount_tax TEXT NOT NULL,
+    amount_total TEXT NOT NULL, environment TEXT NOT NULL, status TEXT NOT NULL, created_at REAL NOT NULL,
+    paid_at REAL, voucher TEXT, voucher_id TEXT UNIQUE, invoice TEXT, redeemed_at REAL);
+CREATE TABLE IF NOT EXISTS vendor_corrections (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, voucher_id TEXT NOT NULL UNIQUE, customer_id TEXT NOT NULL,
+    voucher TEXT NOT NULL, created_at REAL NOT NULL);
 """
 
 STATE_TABLES = (
@@ -59,7 +66,9 @@ STATE_TABLES = (
     "invoice_events",
     "invoices",
     "flows",
-    "orders",
+    "vendor_corrections",
+    "vendor_orders",
+    "vendor_customers",
 )
 
 
@@ -132,7 +141,11 @@ class Store:
     def wipe(self, db) -> None:
         for table in STATE_TABLES:
             db.execute(f"DELETE FROM {table}")
-        db.execute("DELETE FROM sqlite_sequence WHERE name IN ('faults', 'flows', 'invoice_events')")
+        db.execute(
+            "DELETE FROM sqlite_sequence"
+            " WHERE name IN ('faults', 'flows', 'invoice_events', 'vendor_corrections')"
+        )
+        db.execute("DELETE FROM settings WHERE key LIKE 'vendor\\_%' ESCAPE '\\'")
 
     def close(self) -> None:
         with self._all_lock:
