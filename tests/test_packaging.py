@@ -101,4 +101,4 @@ def test_every_french_term_is_in_the_template():
     template = {entry.msgid for entry in polib.pofile(str(ADDON / "i18n" / "l10n_fr_chorus_connect.pot"))}
     french = [entry.msgid for entry in polib.pofile(str(ADDON / "i18n" / "fr.po")) if entry.msgid]
     orphans = [msgid for msgid in french if msgid not in template]
-    assert not orphans, f"{len(orphans)} French terms missing from the .pot (re-export it), e.g. {orphans[:3]}"
+    assert not orphans, f"{len(orphans)} French terms missing from the .pot (re-export it): {orphans[:3]}"

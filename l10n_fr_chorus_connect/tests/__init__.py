@@ -29,3 +29,4 @@ from . import test_paid_open
 from . import test_supplier_actions
 from . import test_supplier_actions_tour
 from . import test_payment_deadlines
+from . import test_outside_eye
