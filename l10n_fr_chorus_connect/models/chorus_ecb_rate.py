@@ -75,7 +75,7 @@ class ChorusEcbRate(models.Model):
                 self.env._(
                     "This rate is used for the late interest of %(companies)s, which you do not belong to: "
                     "ask an administrator of every company concerned to change it.",
-                    companies=", ".join(foreign.mapped("name")),
+                    companies=", ".join(foreign.sudo().mapped("name")),  # not readable to the user
                 )
             )
 

@@ -58,7 +58,7 @@ class TestOutsideEye(FollowedInvoices, ChorusDepositCase):
         )
         self.assertEqual(move.chorus_late_rate_date, datetime.date(2026, 1, 1))
         rates = self.env["chorus.ecb.rate"].with_user(self.outsider)
-        with self.assertRaises(AccessError), self.env.cr.savepoint():
+        with self.assertRaisesRegex(AccessError, self.company.name), self.env.cr.savepoint():
             rates.create({"date_from": "2026-01-01", "rate": 9.0})
         self.assertFalse(self.env["chorus.ecb.rate"].search([("date_from", "=", "2026-01-01")]))
         self.assertEqual(move.chorus_late_rate, 10.15)
