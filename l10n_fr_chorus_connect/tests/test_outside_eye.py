@@ -65,3 +65,18 @@ class TestOutsideEye(FollowedInvoices, ChorusDepositCase):
         # Someone of the company may.
         self.env["chorus.ecb.rate"].create({"date_from": "2026-01-01", "rate": 2.0})
         self.assertEqual(move.chorus_late_rate, 10.0)
+
+    def test_credit_note_of_a_rejected_invoice_stays_in_odoo(self):
+        self.company.chorus_auto_deposit = True
+        move = self.followed_invoice(
+            "2025-03-03", [("2025-03-04", "MISE_A_DISPOSITION"), ("2025-03-10", "REJETEE")]
+        )
+        move.action_chorus_prepare_reissue()
+        refund, invoice = move.chorus_reissue_refund_id, move.chorus_reissue_invoice_id
+        refund.action_post()
+        self.assertFalse(refund.chorus_deposit_queued)
+        [problem] = refund._chorus_preflight()
+        self.assertEqual(problem["field"], "reversed_entry_id")
+        self.assertFalse(refund.chorus_can_deposit)
+        invoice.action_post()
+        self.assertTrue(invoice.chorus_deposit_queued, "the new invoice goes as usual")
