@@ -8,7 +8,7 @@ reach a buyer who has nothing to cancel (and cost a token). It cancels the invoi
 supplier's books only: never queued, and the panel says why instead of offering the deposit.
 """
 
-from odoo import models
+from odoo import api, models
 
 from ..chorus.supplier_actions import REJECTED
 
@@ -25,6 +25,19 @@ class AccountMove(models.Model):
             and rejected.chorus_status == REJECTED
             and rejected.chorus_reissue_refund_id == self
         )
+
+    @api.depends("reversed_entry_id.chorus_reissue_refund_id", "reversed_entry_id.chorus_status")
+    def _compute_chorus_deposit_state(self):
+        super()._compute_chorus_deposit_state()
+        for move in self:
+            if move.chorus_deposit_state and move._chorus_cancels_a_rejected_invoice():
+                move.chorus_deposit_state = False  # not « to deposit »: nothing is owed to Chorus Pro
+
+    def _chorus_deposit_queued(self):
+        if self._chorus_cancels_a_rejected_invoice():  # queued before the invoice was known rejected
+            self.write({"chorus_deposit_queued": False})
+            return None
+        return super()._chorus_deposit_queued()
 
     def _chorus_to_queue_when_posted(self):
         return super()._chorus_to_queue_when_posted() and not self._chorus_cancels_a_rejected_invoice()

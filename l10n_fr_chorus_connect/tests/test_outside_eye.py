@@ -78,5 +78,10 @@ class TestOutsideEye(FollowedInvoices, ChorusDepositCase):
         [problem] = refund._chorus_preflight()
         self.assertEqual(problem["field"], "reversed_entry_id")
         self.assertFalse(refund.chorus_can_deposit)
+        self.assertFalse(refund.chorus_deposit_state, "not listed « To deposit on Chorus Pro »")
+        refund.sudo().chorus_deposit_queued = True  # queued before the rejection was known
+        self.run_deposit_queue()
+        self.assertFalse(refund.chorus_deposit_queued)
+        self.assertFalse(refund.chorus_flow_id)
         invoice.action_post()
         self.assertTrue(invoice.chorus_deposit_queued, "the new invoice goes as usual")
