@@ -207,3 +207,13 @@ def test_a_half_year_without_its_rate_uses_the_last_known_and_says_so():
 def test_rates_are_taken_from_data_given():
     rates = [(date(2026, 1, 1), "1.90")]
     assert rate_in_force(rates, date(2026, 3, 1)) == (date(2026, 1, 1), Decimal("1.90"))
+
+
+def test_a_suspension_the_day_the_invoice_arrives_stops_the_clock():
+    """Seen in the sandbox: deposited, made available and suspended the same day."""
+    day = date(2025, 3, 4)
+    history = [(day, "DEPOSEE"), (day, "MISE_A_DISPOSITION"), (day, "SUSPENDUE")]
+    clock = payment_clock(30, day, history)
+    assert (clock.suspended, clock.due) == (True, None)
+    completed = payment_clock(30, day, [*history, (date(2025, 3, 20), "COMPLETEE")])
+    assert (completed.suspended, completed.due) == (False, date(2025, 4, 19))

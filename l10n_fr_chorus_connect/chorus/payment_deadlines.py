@@ -53,6 +53,7 @@ RECOVERY_INDEMNITY = Decimal("40.00")
 DAYS_IN_YEAR = Decimal("365")
 CENT = Decimal("0.01")
 
+DEPOSITED = "DEPOSEE"
 AVAILABLE = "MISE_A_DISPOSITION"
 SUSPENDED = "SUSPENDUE"
 RECYCLE = "A_RECYCLER"
@@ -120,8 +121,9 @@ class LatePayment:
 
 def payment_clock(days, deposited_on, history):
     """The payment period of an invoice of ``days`` days (R.2192-10/11) deposited on ``deposited_on``,
-    from its Chorus Pro ``history``: (date, status code) pairs, in any order."""
-    entries = sorted((on, code) for on, code in history if on)
+    from its Chorus Pro ``history``: (date, status code) pairs, in any order of days; the statuses of
+    one day in the order they happened (a buyer may suspend the day the invoice reaches him)."""
+    entries = sorted(((on, code) for on, code in history if on), key=lambda entry: entry[0])
     if any(code in VOID for _on, code in entries):
         return PaymentClock()
     start = _reception(entries) or deposited_on
@@ -129,14 +131,17 @@ def payment_clock(days, deposited_on, history):
         return PaymentClock()
     due = start + datetime.timedelta(days=days)
     # R.2192-27: one suspension only, before the deadline; a later one does not stop the clock.
-    suspension = next(
-        (on for on, code in entries if code == SUSPENDED and start <= on <= due),
+    suspended_at = next(
+        (index for index, (on, code) in enumerate(entries) if code == SUSPENDED and start <= on <= due),
         None,
     )
-    if not suspension:
+    if suspended_at is None:
         return PaymentClock(start=start, due=due)
+    suspension = entries[suspended_at][0]
+    # What came after the suspension (not what came before it the same day) resumes the clock.
     resumed = next(
-        (on for on, code in entries if on >= suspension and code not in (SUSPENDED, AVAILABLE)), None
+        (on for on, code in entries[suspended_at + 1 :] if code not in (SUSPENDED, AVAILABLE, DEPOSITED)),
+        None,
     )
     if not resumed:
         return PaymentClock(start=start, due=None, suspended_on=suspension)

@@ -37,3 +37,4 @@ from . import account_move_payment_deadline
 from . import chorus_payment_delay_report
 from . import account_edi_xml_cii_not_subject
 from . import chorus_invoice_status_clock
+from . import account_move_chorus_reissue

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..chorus import payment_deadlines
 from ..chorus.payment_deadlines import DAYS_BY_CATEGORY, MissingRateError
@@ -187,6 +188,7 @@ class AccountMove(models.Model):
             SELECT move_id, (date AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Paris')::date, code
               FROM chorus_invoice_status
              WHERE move_id = ANY(%s) AND date IS NOT NULL
+             ORDER BY date, id
             """,
             [self.ids],
         )
@@ -260,7 +262,7 @@ class AccountMove(models.Model):
                 self.env._(
                     "The ECB rate in force on %(date)s is not entered: ask a Chorus Pro administrator to add "
                     "it in Invoicing > Chorus Pro > ECB rates, then claim the interest.",
-                    date=self.chorus_late_rate_date,
+                    date=format_date(self.env, self.chorus_late_rate_date),
                 )
             )
         claim = self.sudo()._chorus_create_interest_invoice()
@@ -285,10 +287,10 @@ class AccountMove(models.Model):
             "at %(rate)s %% (ECB rate of %(rate_date)s + 8 points, Code de la commande publique R.2192-31)",
             invoice=self.name,
             days=self.chorus_days_late,
-            due=self.chorus_payment_due,
-            paid=self.chorus_paid_on,
+            due=format_date(env, self.chorus_payment_due),  # 18/01/2027 for a French buyer, not ISO
+            paid=format_date(env, self.chorus_paid_on),
             rate=f"{self.chorus_late_rate:.2f}",
-            rate_date=self.chorus_late_rate_date,
+            rate_date=format_date(env, self.chorus_late_rate_date),
         )
         indemnity_label = env._(
             "Flat-rate recovery indemnity on invoice %(invoice)s (Code de la commande publique D.2192-35)",

@@ -5,6 +5,7 @@ data, loaded for the recent years and kept up to date by administrators."""
 from decimal import Decimal
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class ChorusEcbRate(models.Model):
@@ -35,21 +36,48 @@ class ChorusEcbRate(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_companies_concerned([vals.get("date_from") for vals in vals_list])
         rates = super().create(vals_list)
         rates._recompute_late_interest()
         return rates
 
     def write(self, vals):
         before = min(self.mapped("date_from"), default=None)
+        self._check_companies_concerned([before, vals.get("date_from")])
         result = super().write(vals)
         self._recompute_late_interest(before)
         return result
 
     def unlink(self):
         before = min(self.mapped("date_from"), default=None)
+        self._check_companies_concerned([before])
         result = super().unlink()
         self.browse()._recompute_late_interest(before)
         return result
+
+    @api.model
+    def _check_companies_concerned(self, dates):
+        """One table for every company (the rate is a public fact), but a change changes what their
+        buyers owe: only someone of each company whose late interest it changes may make it."""
+        dates = [fields.Date.to_date(date) for date in dates if date]
+        if self.env.su or not dates:
+            return
+        groups = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group([("chorus_late_rate_date", ">=", min(dates))], ["company_id"])
+        )
+        foreign = (
+            self.env["res.company"].union(*(company for (company,) in groups)) - self.env.user.company_ids
+        )
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "This rate is used for the late interest of %(companies)s, which you do not belong to: "
+                    "ask an administrator of every company concerned to change it.",
+                    companies=", ".join(foreign.sudo().mapped("name")),  # not readable to the user
+                )
+            )
 
     def _recompute_late_interest(self, since=None):
         """A rate entered or corrected: the late invoices whose interest started from then on."""

@@ -22,9 +22,19 @@ class ChorusSupplierActionWizard(models.AbstractModel):
     move_id = fields.Many2one(
         "account.move", string="Invoice", required=True, readonly=True, ondelete="cascade"
     )
-    chorus_status = fields.Selection(related="move_id.chorus_status")
-    buyer_comment = fields.Text(related="move_id.chorus_buyer_comment", string="Buyer's Comment")
+    # Read as the user (compute_sudo=False): another company's invoice named in an RPC call shows nothing.
+    chorus_status = fields.Selection(related="move_id.chorus_status", compute_sudo=False)
+    buyer_comment = fields.Text(
+        related="move_id.chorus_buyer_comment", string="Buyer's Comment", compute_sudo=False
+    )
     comment = fields.Text(help="Sent to the buyer with the invoice.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Only on an invoice the user may answer for: the dialog shows the buyer's comment."""
+        move_ids = {vals["move_id"] for vals in vals_list if vals.get("move_id")}
+        check_chorus_access(self.env["account.move"].browse(move_ids))
+        return super().create(vals_list)
 
     def _check_comment(self):
         if self.comment and len(self.comment) > COMMENT_MAX_LENGTH:
@@ -111,8 +121,12 @@ class ChorusRecycleWizard(models.TransientModel):
     _description = "Recycle an Invoice on Chorus Pro"
 
     structure_id = fields.Many2one("chorus.structure", compute="_compute_structure_id")
-    current_service_code = fields.Char(related="move_id.buyer_reference", string="Current Service")
-    current_engagement = fields.Char(related="move_id.purchase_order_reference", string="Current Engagement")
+    current_service_code = fields.Char(
+        related="move_id.buyer_reference", string="Current Service", compute_sudo=False
+    )
+    current_engagement = fields.Char(
+        related="move_id.purchase_order_reference", string="Current Engagement", compute_sudo=False
+    )
     service_id = fields.Many2one(
         "chorus.service",
         string="New Service",
