@@ -188,6 +188,33 @@ class TestVendorApi(VendorApiCase):
             self.env["chorus.vendor.customer"].search_count([("company_ref", "like", "db-bad:")])
         )
 
+    def test_undocumented_keys_are_refused_and_nothing_is_created(self):
+        """A body key outside contract v2 (a price, a token count, a secret) is refused, not ignored."""
+        customer = self.register()
+        orders = self.env["sale.order"].search_count([])
+        status, answer, _headers = self.call(
+            "POST",
+            "/vendor/v2/orders",
+            {"pack_code": "pack_200", "tokens": 100000, "amount_total": "0.01"},
+            customer,
+        )
+        self.assertEqual((status, answer["code"]), (400, "bad_request"))
+        self.assertIn("undocumented keys: amount_total, tokens", answer["error"])
+        self.assertEqual(self.env["sale.order"].search_count([]), orders)
+        body = {"database_uuid": "db-extra", "company_id": 1, "company_name": "Mairie", "secret": "mine"}
+        status, answer, _headers = self.call("POST", "/vendor/v2/customers", body)
+        self.assertEqual((status, answer["code"]), (400, "bad_request"))
+        self.assertIn("secret", answer["error"])
+        self.assertFalse(
+            self.env["chorus.vendor.customer"].search_count([("company_ref", "=", "db-extra:1")])
+        )
+
+    def test_revenue_per_month_measures_money_not_a_count(self):
+        action = self.env.ref("chorus_token_vendor.action_chorus_vendor_revenue")
+        context = safe_eval(action.context)
+        self.assertEqual(context["graph_measure"], "amount_untaxed_signed")
+        self.assertEqual(context["graph_groupbys"], ["invoice_date:month"])
+
     def test_old_api_calls_are_vacuumed(self):
         logs = self.env["chorus.vendor.api.log"]
         old = logs.create(
