@@ -19,6 +19,10 @@ class SaleOrder(models.Model):
         for order in self:
             order.lock_for_update()
             order.invalidate_recordset()
+            # Paid while neither the post-processing cron nor a customer read has signed the
+            # voucher yet: sign it now, so the refund revokes it instead of calling the order unpaid.
+            order.sudo()._chorus_vendor_sync_payment()
+            order.invalidate_recordset(["chorus_vendor_voucher_ids"])
             voucher = order._chorus_vendor_purchase_voucher()
             if order.chorus_vendor_refunded:
                 raise UserError(self.env._("The order %(order)s is already refunded.", order=order.name))

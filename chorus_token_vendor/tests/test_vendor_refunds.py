@@ -1,3 +1,5 @@
+import re
+
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
@@ -25,6 +27,44 @@ class TestVendorRefunds(VendorApiCase):
         self.assertEqual(self.call("GET", "/vendor/v2/corrections", None, customer)[1], {"corrections": []})
         with self.assertRaises(UserError):  # refunded once only
             order.action_chorus_vendor_refund()
+
+    def test_refund_of_a_paid_order_not_yet_post_processed_revokes_its_voucher(self):
+        """The buyer paid but closed the page before Odoo post-processed the payment (cron not run yet):
+        the publisher refunds it as a paid order, and the voucher the customer then reads is revoked."""
+        customer = self.register()
+        ordered = self.order(customer)
+        order = self.env["sale.order"].search([("name", "=", ordered["order_id"])])
+        page = self.url_open(ordered["payment_url"])
+        csrf_token = re.search(r'csrf_token: "([^"]+)"', page.text).group(1)
+        processing = self.jsonrpc(
+            f"/my/orders/{order.id}/transaction",
+            {
+                "access_token": order.access_token,
+                "provider_id": self.demo.id,
+                "payment_method_id": self.demo_method.id,
+                "token_id": None,
+                "amount": order.amount_total,
+                "flow": "direct",
+                "tokenization_requested": False,
+                "landing_route": order.get_portal_url(),
+                "is_validation": False,
+                "csrf_token": csrf_token,
+            },
+        )
+        self.jsonrpc(
+            "/payment/demo/simulate_payment",
+            {"reference": processing["reference"], "payment_details": "4242", "simulated_state": "done"},
+        )
+        self.assertFalse(order.chorus_vendor_voucher_ids, "no voucher before the post-processing")
+        order.action_chorus_vendor_refund()
+        self.assertEqual(order.chorus_vendor_voucher_ids.mapped("state"), ["revoked"])
+        status, answer, _headers = self.call(
+            "GET", f"/vendor/v2/orders/{ordered['order_id']}", None, customer
+        )
+        self.assertEqual((status, answer["status"]), (200, "refunded"))
+        voucher_id = answer["voucher"]["payload"]["voucher_id"]
+        status, answer, _headers = self.call("POST", f"/vendor/v2/vouchers/{voucher_id}/redeem", {}, customer)
+        self.assertEqual((status, answer["code"]), (410, "revoked"))
 
     def test_refund_after_redemption_issues_a_correction_voucher(self):
         customer = self.register()
