@@ -248,6 +248,27 @@ class TestWalletPurchase(ChorusSandboxCase):
         with self.assertRaises(AccessError):
             self.env["chorus.token.voucher"].with_user(self.user).create({"voucher": "{}"})
 
+    def test_administrator_of_another_company_cannot_check_or_pay_an_order(self):
+        """Over JSON-RPC a method gets raw ids: the administrator of company B must not make A's
+        order ask the vendor, nor get its payment link."""
+        _action, order = self.buy(self.pack_200)
+        self.pay(order)
+        other = self.env["res.company"].create(
+            {"name": "Autre société", "country_id": self.env.ref("base.fr").id}
+        )
+        outsider = new_test_user(
+            self.env,
+            login="chorus_other_admin",
+            groups="base.group_user,account.group_account_invoice,l10n_fr_chorus_connect.group_chorus_manager",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        for method in ("action_check_payment", "action_pay"):
+            with self.subTest(method=method), self.assertRaises(AccessError):
+                getattr(order.with_user(outsider).with_company(other), method)()
+        self.assertEqual((order.state, order.last_check_at), ("pending", False))
+        self.assertEqual(self.wallet().balance, 50)
+
     # ------------------------------------------------------------------
     # Contract v2: registration, prices, vendor refusals, refunds
     # ------------------------------------------------------------------
