@@ -346,9 +346,15 @@ class TestWalletPurchase(ChorusSandboxCase):
         self.assertEqual(self.wallet().balance, 550)
         self.wallet()._correct(-540, "jetons utilisés")
         self.sandbox_control.refund_order(order.name)
-        self.cron("ir_cron_chorus_token_corrections")
-        self.cron("ir_cron_chorus_token_corrections")
+        # « Vérifier les paiements » says what it took back, not only the lower balance.
         settings = self.env["res.config.settings"].with_company(self.company).create({})
+        notification = settings.action_chorus_token_refresh()["params"]
+        self.assertEqual(notification["type"], "warning", notification["message"])
+        self.assertIn(
+            f"Order {order.name} refunded by the vendor: 500 tokens taken back", notification["message"]
+        )
+        self.cron("ir_cron_chorus_token_corrections")
+        self.cron("ir_cron_chorus_token_corrections")
         settings.action_chorus_token_refresh()
         # Tokens already used: the balance goes below zero and deposits wait for a purchase.
         self.assertEqual(self.wallet().balance, -490)
