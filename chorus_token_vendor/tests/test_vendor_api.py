@@ -209,6 +209,23 @@ class TestVendorApi(VendorApiCase):
             self.env["chorus.vendor.customer"].search_count([("company_ref", "=", "db-extra:1")])
         )
 
+    def test_a_french_customer_gets_its_invoices_and_payment_page_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        customer = self.register("Mairie de Languedoc")
+        partner = (
+            self.env["chorus.vendor.customer"]
+            .search([("customer_ref", "=", customer["customer_id"])])
+            .partner_id
+        )
+        self.assertEqual(partner.lang, "fr_FR")
+        customer = self.register("Gemeinde", country_code="DE")
+        partner = (
+            self.env["chorus.vendor.customer"]
+            .search([("customer_ref", "=", customer["customer_id"])])
+            .partner_id
+        )
+        self.assertNotEqual(partner.lang, "fr_FR")
+
     def test_revenue_per_month_measures_money_not_a_count(self):
         action = self.env.ref("chorus_token_vendor.action_chorus_vendor_revenue")
         context = safe_eval(action.context)
