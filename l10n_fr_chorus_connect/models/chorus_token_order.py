@@ -193,7 +193,17 @@ class ChorusTokenOrder(models.Model):
         answer = company._chorus_vendor_call(self.environment, lambda vendor: vendor.order_status(self.name))
         self.write({"vendor_status": answer.get("status"), "invoice": answer.get("invoice") or False})
         voucher = answer.get("voucher")
-        if answer.get("status") in ("refunded", "cancelled"):
+        if answer.get("status") == "refunded":
+            # Paid, then refunded before its voucher was redeemed: the money goes back, no token comes.
+            self.state = "failed"
+            message = self.env._(
+                "Order %(order)s was refunded by the vendor before its tokens were credited: nothing is "
+                "credited.",
+                order=self.name,
+            )
+            self.message_post(body=message)
+            return "warning", message
+        if answer.get("status") == "cancelled":
             self.state = "failed"
             self.message_post(body=self.env._("The vendor cancelled this order: nothing is credited."))
             return "warning", self.env._("Order %(order)s was cancelled by the vendor.", order=self.name)

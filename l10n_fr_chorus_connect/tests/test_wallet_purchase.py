@@ -323,6 +323,8 @@ class TestWalletPurchase(ChorusSandboxCase):
         self.sandbox_control.refund_order(order.name)
         notification = order.with_user(self.manager).action_check_payment()["params"]
         self.assertEqual(notification["type"], "warning", notification["message"])
+        # Refunded, not « cancelled »: the buyer paid, and must know the money comes back.
+        self.assertIn("refunded by the vendor before its tokens were credited", notification["message"])
         self.assertEqual((order.state, order.vendor_status), ("failed", "refunded"))
         self.assertEqual(self.wallet().balance, 50)
 
