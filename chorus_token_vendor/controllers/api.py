@@ -20,6 +20,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from .. import signing
 from ..models.rate_limit import check_rate_limit
+from ..models.sale_order import wait_lock
 
 _logger = logging.getLogger(__name__)
 
@@ -283,7 +284,7 @@ class VendorApi(http.Controller):
         )
         if not voucher:
             raise ApiError(404, "unknown_voucher", f"unknown voucher {voucher_ref}")
-        voucher.lock_for_update()
+        wait_lock(voucher)
         voucher.invalidate_recordset()
         if voucher.state == "revoked":
             raise ApiError(410, "revoked", "this voucher was revoked: its order was refunded")
