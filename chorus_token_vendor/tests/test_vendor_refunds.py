@@ -19,6 +19,8 @@ class TestVendorRefunds(VendorApiCase):
         self.assertEqual((refunds.state, refunds.amount), ("done", -order.amount_total))
         credit_note = order.invoice_ids.filtered(lambda move: move.move_type == "out_refund")
         self.assertEqual((credit_note.state, credit_note.amount_total), ("posted", order.amount_total))
+        # Settled by the credit note: not « À facturer » again (a batch invoicing would bill it twice).
+        self.assertEqual(order.invoice_status, "no")
         voucher_id = paid["voucher"]["payload"]["voucher_id"]
         status, answer, _headers = self.call("POST", f"/vendor/v2/vouchers/{voucher_id}/redeem", {}, customer)
         self.assertEqual((status, answer["code"]), (410, "revoked"))
