@@ -302,6 +302,12 @@ class VendorApi(http.Controller):
             previous = env["chorus.vendor.voucher"].search([*domain, ("voucher_ref", "=", after)], limit=1)
             if not previous:
                 raise ApiError(404, "unknown_voucher", f"unknown correction voucher {after}")
+            # Asking for what comes after a correction acknowledges it and the earlier ones: the
+            # back-office shows them applied by the customer (« Encaissé »), not « Émis » forever.
+            applied = env["chorus.vendor.voucher"].search(
+                [*domain, ("id", "<=", previous.id), ("state", "=", "issued")]
+            )
+            applied.write({"state": "redeemed", "redeemed_at": env.cr.now()})
             domain.append(("id", ">", previous.id))
         vouchers = env["chorus.vendor.voucher"].search(domain, order="id")
         return 200, {"corrections": [voucher._as_json() for voucher in vouchers]}

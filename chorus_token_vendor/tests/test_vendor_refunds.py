@@ -91,6 +91,13 @@ class TestVendorRefunds(VendorApiCase):
             ("refund", -1000, paid["order_id"], customer["company_ref"]),
         )
         self.assertNotEqual(payload["voucher_id"], voucher_id)
+        correction_record = self.env["chorus.vendor.voucher"].search(
+            [("voucher_ref", "=", payload["voucher_id"])]
+        )
+        self.assertEqual(correction_record.state, "issued")
         later = self.call("GET", f"/vendor/v2/corrections?after={payload['voucher_id']}", None, customer)[1]
         self.assertEqual(later, {"corrections": []})
+        # The customer asked for what follows it: it applied this correction.
+        correction_record.invalidate_recordset()
+        self.assertEqual(correction_record.state, "redeemed")
         self.assertEqual(self.call("POST", f"/vendor/v2/vouchers/{voucher_id}/redeem", {}, customer)[0], 200)
