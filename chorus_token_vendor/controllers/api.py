@@ -20,11 +20,28 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from .. import signing
 from ..models.rate_limit import check_rate_limit
+from ..models.sale_order import wait_lock
 
 _logger = logging.getLogger(__name__)
 
 SIRET = re.compile(r"^\d{14}$")
 ENVIRONMENTS = ("production", "qualification")
+# The body keys of contract v2 (§2 and §3): anything else is refused, as the sandbox vendor does.
+REGISTRATION_KEYS = frozenset(
+    (
+        "database_uuid",
+        "company_id",
+        "company_name",
+        "siret",
+        "vat",
+        "email",
+        "country_code",
+        "street",
+        "zip",
+        "city",
+    )
+)
+ORDER_KEYS = frozenset(("pack_code", "environment"))
 
 
 class ApiError(Exception):
@@ -33,7 +50,7 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.headers = status, code, message, headers or {}
 
 
-def _body():
+def _body(allowed):
     if request.httprequest.form:
         raise ApiError(400, "bad_request", "the body must be JSON, sent with Content-Type: application/json")
     try:
@@ -42,6 +59,9 @@ def _body():
         raise ApiError(400, "bad_request", "the body is not JSON") from err
     if not isinstance(body, dict):
         raise ApiError(400, "bad_request", "the body must be a JSON object")
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise ApiError(400, "bad_request", f"undocumented keys: {', '.join(unknown)}")
     return body
 
 
@@ -138,7 +158,7 @@ class VendorApi(http.Controller):
     )
     @vendor_api(auth=False)
     def register(self, env, customer):
-        body = _body()
+        body = _body(REGISTRATION_KEYS)
         company_id = body.get("company_id")
         if isinstance(company_id, bool) or not isinstance(company_id, int) or company_id <= 0:
             raise ApiError(400, "bad_request", "company_id must be a positive integer")
@@ -182,7 +202,7 @@ class VendorApi(http.Controller):
     )
     @vendor_api()
     def create_order(self, env, customer):
-        body = _body()
+        body = _body(ORDER_KEYS)
         pack_code = _text(body, "pack_code", max_length=32)
         environment = body.get("environment", "production")
         if environment not in ENVIRONMENTS:
@@ -264,7 +284,7 @@ class VendorApi(http.Controller):
         )
         if not voucher:
             raise ApiError(404, "unknown_voucher", f"unknown voucher {voucher_ref}")
-        voucher.lock_for_update()
+        wait_lock(voucher)
         voucher.invalidate_recordset()
         if voucher.state == "revoked":
             raise ApiError(410, "revoked", "this voucher was revoked: its order was refunded")
@@ -282,6 +302,12 @@ class VendorApi(http.Controller):
             previous = env["chorus.vendor.voucher"].search([*domain, ("voucher_ref", "=", after)], limit=1)
             if not previous:
                 raise ApiError(404, "unknown_voucher", f"unknown correction voucher {after}")
+            # Asking for what comes after a correction acknowledges it and the earlier ones: the
+            # back-office shows them applied by the customer (« Encaissé »), not « Émis » forever.
+            applied = env["chorus.vendor.voucher"].search(
+                [*domain, ("id", "<=", previous.id), ("state", "=", "issued")]
+            )
+            applied.write({"state": "redeemed", "redeemed_at": env.cr.now()})
             domain.append(("id", ">", previous.id))
         vouchers = env["chorus.vendor.voucher"].search(domain, order="id")
         return 200, {"corrections": [voucher._as_json() for voucher in vouchers]}

@@ -5,5 +5,6 @@ from . import (
     payment_transaction,
     product_template,
     sale_order,
+    sale_order_line,
     sale_order_refund,
 )

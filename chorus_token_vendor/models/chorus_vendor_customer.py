@@ -62,6 +62,9 @@ class ChorusVendorCustomer(models.Model):
                 "city": values["city"] or False,
                 "country_id": country.id or False,
                 "comment": company_ref,
+                # Payment page, invoice and e-mails in the customer's language (French for a French
+                # company, once the publisher loaded it); else the database's default.
+                **({"lang": "fr_FR"} if values["country_code"] == "FR" and self._french_active() else {}),
             }
         )
         secret = secrets.token_urlsafe(32)
@@ -77,6 +80,9 @@ class ChorusVendorCustomer(models.Model):
             }
         )
         return customer, secret
+
+    def _french_active(self):
+        return bool(self.env["res.lang"].search_count([("code", "=", "fr_FR"), ("active", "=", True)]))
 
     @api.model
     def _authenticate(self, authorization):

@@ -1,10 +1,27 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .. import signing
 
 _logger = logging.getLogger(__name__)
+
+
+def wait_lock(records):
+    """Row lock that WAITS for a concurrent request (Odoo 19's ``lock_for_update`` skips locked
+    rows and raises LockError at once, which the API would answer as a 500). Once the other
+    request commits, PostgreSQL fails this one with a serialization error, and Odoo replays it:
+    the replay reads the work the first request did (voucher signed, payment post-processed)."""
+    if records.ids:
+        records.env.execute_query(
+            SQL(
+                "SELECT id FROM %s WHERE id IN %s FOR UPDATE",
+                SQL.identifier(records._table),
+                tuple(records.ids),
+            )
+        )
+
 
 ENVIRONMENTS = [("sandbox", "Sandbox"), ("qualification", "Qualification"), ("production", "Production")]
 
@@ -53,7 +70,7 @@ class SaleOrder(models.Model):
         for order in self.filtered("chorus_vendor_customer_id"):
             if order._chorus_vendor_purchase_voucher() or not order._chorus_vendor_is_paid():
                 continue
-            order.lock_for_update()
+            wait_lock(order)
             order.invalidate_recordset(["chorus_vendor_voucher_ids"])
             if order._chorus_vendor_purchase_voucher():
                 continue
@@ -71,7 +88,7 @@ class SaleOrder(models.Model):
         if transactions:
             # The buyer's page polls the same transaction: one of the two post-processes it, the
             # other waits here (or is replayed by Odoo), so the order is invoiced once.
-            transactions.lock_for_update()
+            wait_lock(transactions)
             transactions.invalidate_recordset(["is_post_processed"])
             transactions.filtered(lambda tx: not tx.is_post_processed)._post_process()
         self._chorus_vendor_after_payment()

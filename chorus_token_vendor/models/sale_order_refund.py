@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from .sale_order import wait_lock
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -17,8 +19,12 @@ class SaleOrder(models.Model):
         if not self.env.user.has_group("sales_team.group_sale_manager"):
             raise UserError(self.env._("Only sales administrators can refund a token order."))
         for order in self:
-            order.lock_for_update()
+            wait_lock(order)
             order.invalidate_recordset()
+            # Paid while neither the post-processing cron nor a customer read has signed the
+            # voucher yet: sign it now, so the refund revokes it instead of calling the order unpaid.
+            order.sudo()._chorus_vendor_sync_payment()
+            order.invalidate_recordset(["chorus_vendor_voucher_ids"])
             voucher = order._chorus_vendor_purchase_voucher()
             if order.chorus_vendor_refunded:
                 raise UserError(self.env._("The order %(order)s is already refunded.", order=order.name))
@@ -28,7 +34,7 @@ class SaleOrder(models.Model):
                 )
             # Vouchers are read-only for every user: only this action changes them.
             voucher = voucher.sudo()
-            voucher.lock_for_update()
+            wait_lock(voucher)
             voucher.invalidate_recordset()
             if voucher.state == "issued":
                 voucher.state = "revoked"

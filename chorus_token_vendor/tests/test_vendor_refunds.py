@@ -1,3 +1,5 @@
+import re
+
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
@@ -17,6 +19,8 @@ class TestVendorRefunds(VendorApiCase):
         self.assertEqual((refunds.state, refunds.amount), ("done", -order.amount_total))
         credit_note = order.invoice_ids.filtered(lambda move: move.move_type == "out_refund")
         self.assertEqual((credit_note.state, credit_note.amount_total), ("posted", order.amount_total))
+        # Settled by the credit note: not « À facturer » again (a batch invoicing would bill it twice).
+        self.assertEqual(order.invoice_status, "no")
         voucher_id = paid["voucher"]["payload"]["voucher_id"]
         status, answer, _headers = self.call("POST", f"/vendor/v2/vouchers/{voucher_id}/redeem", {}, customer)
         self.assertEqual((status, answer["code"]), (410, "revoked"))
@@ -25,6 +29,44 @@ class TestVendorRefunds(VendorApiCase):
         self.assertEqual(self.call("GET", "/vendor/v2/corrections", None, customer)[1], {"corrections": []})
         with self.assertRaises(UserError):  # refunded once only
             order.action_chorus_vendor_refund()
+
+    def test_refund_of_a_paid_order_not_yet_post_processed_revokes_its_voucher(self):
+        """The buyer paid but closed the page before Odoo post-processed the payment (cron not run yet):
+        the publisher refunds it as a paid order, and the voucher the customer then reads is revoked."""
+        customer = self.register()
+        ordered = self.order(customer)
+        order = self.env["sale.order"].search([("name", "=", ordered["order_id"])])
+        page = self.url_open(ordered["payment_url"])
+        csrf_token = re.search(r'csrf_token: "([^"]+)"', page.text).group(1)
+        processing = self.jsonrpc(
+            f"/my/orders/{order.id}/transaction",
+            {
+                "access_token": order.access_token,
+                "provider_id": self.demo.id,
+                "payment_method_id": self.demo_method.id,
+                "token_id": None,
+                "amount": order.amount_total,
+                "flow": "direct",
+                "tokenization_requested": False,
+                "landing_route": order.get_portal_url(),
+                "is_validation": False,
+                "csrf_token": csrf_token,
+            },
+        )
+        self.jsonrpc(
+            "/payment/demo/simulate_payment",
+            {"reference": processing["reference"], "payment_details": "4242", "simulated_state": "done"},
+        )
+        self.assertFalse(order.chorus_vendor_voucher_ids, "no voucher before the post-processing")
+        order.action_chorus_vendor_refund()
+        self.assertEqual(order.chorus_vendor_voucher_ids.mapped("state"), ["revoked"])
+        status, answer, _headers = self.call(
+            "GET", f"/vendor/v2/orders/{ordered['order_id']}", None, customer
+        )
+        self.assertEqual((status, answer["status"]), (200, "refunded"))
+        voucher_id = answer["voucher"]["payload"]["voucher_id"]
+        status, answer, _headers = self.call("POST", f"/vendor/v2/vouchers/{voucher_id}/redeem", {}, customer)
+        self.assertEqual((status, answer["code"]), (410, "revoked"))
 
     def test_refund_after_redemption_issues_a_correction_voucher(self):
         customer = self.register()
@@ -49,6 +91,13 @@ class TestVendorRefunds(VendorApiCase):
             ("refund", -1000, paid["order_id"], customer["company_ref"]),
         )
         self.assertNotEqual(payload["voucher_id"], voucher_id)
+        correction_record = self.env["chorus.vendor.voucher"].search(
+            [("voucher_ref", "=", payload["voucher_id"])]
+        )
+        self.assertEqual(correction_record.state, "issued")
         later = self.call("GET", f"/vendor/v2/corrections?after={payload['voucher_id']}", None, customer)[1]
         self.assertEqual(later, {"corrections": []})
+        # The customer asked for what follows it: it applied this correction.
+        correction_record.invalidate_recordset()
+        self.assertEqual(correction_record.state, "redeemed")
         self.assertEqual(self.call("POST", f"/vendor/v2/vouchers/{voucher_id}/redeem", {}, customer)[0], 200)

@@ -17,6 +17,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..chorus.token_vendor import VendorError
+from .chorus_access import GROUP_MANAGER, check_chorus_access
 from .chorus_notification import chorus_notification
 from .chorus_token_vendor_errors import vendor_error_message
 from .res_company import CHORUS_ENVIRONMENTS
@@ -160,7 +161,7 @@ class ChorusTokenOrder(models.Model):
         return {"type": "ir.actions.act_url", "url": self.payment_url, "target": "new"}
 
     def action_pay(self):
-        self._check_manager()
+        check_chorus_access(self, "read", group=GROUP_MANAGER)
         return self._payment_action()
 
     def _check_manager(self):
@@ -172,7 +173,8 @@ class ChorusTokenOrder(models.Model):
     # ------------------------------------------------------------------
     def action_check_payment(self):
         """« Vérifier le paiement »: ask the vendor, credit the voucher if the order is paid."""
-        self._check_manager()
+        # Company as well as group: a method called over JSON-RPC gets ids no record rule filtered.
+        check_chorus_access(self, "read", group=GROUP_MANAGER)
         self.ensure_one()
         order = self.sudo()
         try:
@@ -191,7 +193,17 @@ class ChorusTokenOrder(models.Model):
         answer = company._chorus_vendor_call(self.environment, lambda vendor: vendor.order_status(self.name))
         self.write({"vendor_status": answer.get("status"), "invoice": answer.get("invoice") or False})
         voucher = answer.get("voucher")
-        if answer.get("status") in ("refunded", "cancelled"):
+        if answer.get("status") == "refunded":
+            # Paid, then refunded before its voucher was redeemed: the money goes back, no token comes.
+            self.state = "failed"
+            message = self.env._(
+                "Order %(order)s was refunded by the vendor before its tokens were credited: nothing is "
+                "credited.",
+                order=self.name,
+            )
+            self.message_post(body=message)
+            return "warning", message
+        if answer.get("status") == "cancelled":
             self.state = "failed"
             self.message_post(body=self.env._("The vendor cancelled this order: nothing is credited."))
             return "warning", self.env._("Order %(order)s was cancelled by the vendor.", order=self.name)

@@ -550,9 +550,10 @@ class ChorusTokenWallet(models.Model):
         return "warning", message
 
     @api.model
-    def _poll_corrections(self, company):
+    def _poll_corrections(self, company, messages=None):
         """Apply the vendor's new correction vouchers for ``company``'s current environment, once each.
-        Returns the number applied; raises VendorError when the vendor cannot be read."""
+        Returns the number applied (their messages appended to ``messages`` when given); raises
+        VendorError when the vendor cannot be read."""
         company = company.sudo()
         if not company._chorus_vendor_account(company._chorus_vendor_url()):
             return 0
@@ -570,8 +571,10 @@ class ChorusTokenWallet(models.Model):
                 wallet = company._chorus_wallet(
                     environment if environment in dict(CHORUS_ENVIRONMENTS) else None
                 )
-                kind, _message = wallet._redeem(voucher)
+                kind, message = wallet._redeem(voucher)
                 applied += kind == "warning"
+                if kind == "warning" and messages is not None:
+                    messages.append(message)
             if isinstance(payload, dict) and payload.get("voucher_id"):
                 account.last_correction = payload["voucher_id"]
         return applied

@@ -65,16 +65,19 @@ class ResConfigSettings(models.TransientModel):
             .sudo()
             .search([("company_id", "=", company.id), ("state", "in", ("pending", "paid"))], order="id")
         )
-        messages = []
+        messages, corrections = [], []
         try:
             for order in orders:
                 messages.append(order._check_payment())
-            self.env["chorus.token.wallet"]._poll_corrections(company)
+            # A refund taken back must be said here too, or the balance shown below looks wrong.
+            self.env["chorus.token.wallet"]._poll_corrections(company, corrections)
         except VendorError as error:
             raise UserError(orders._vendor_error_message(error)) from error
         wallet = company._chorus_wallet()
         wallet.invalidate_recordset()
-        kind = "success" if any(kind == "success" for kind, _message in messages) else "info"
+        messages += [("warning", message) for message in corrections]
+        kinds = {kind for kind, _message in messages}
+        kind = "warning" if "warning" in kinds else "success" if "success" in kinds else "info"
         summary = " ".join(message for _kind, message in messages) or self.env._("No payment to check.")
         balance = self.env._("Balance: %(balance)s tokens.", balance=wallet.balance)
         return orders._notification(kind, f"{summary} {balance}")

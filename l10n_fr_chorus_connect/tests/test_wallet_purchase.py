@@ -248,6 +248,27 @@ class TestWalletPurchase(ChorusSandboxCase):
         with self.assertRaises(AccessError):
             self.env["chorus.token.voucher"].with_user(self.user).create({"voucher": "{}"})
 
+    def test_administrator_of_another_company_cannot_check_or_pay_an_order(self):
+        """Over JSON-RPC a method gets raw ids: the administrator of company B must not make A's
+        order ask the vendor, nor get its payment link."""
+        _action, order = self.buy(self.pack_200)
+        self.pay(order)
+        other = self.env["res.company"].create(
+            {"name": "Autre société", "country_id": self.env.ref("base.fr").id}
+        )
+        outsider = new_test_user(
+            self.env,
+            login="chorus_other_admin",
+            groups="base.group_user,account.group_account_invoice,l10n_fr_chorus_connect.group_chorus_manager",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        for method in ("action_check_payment", "action_pay"):
+            with self.subTest(method=method), self.assertRaises(AccessError):
+                getattr(order.with_user(outsider).with_company(other), method)()
+        self.assertEqual((order.state, order.last_check_at), ("pending", False))
+        self.assertEqual(self.wallet().balance, 50)
+
     # ------------------------------------------------------------------
     # Contract v2: registration, prices, vendor refusals, refunds
     # ------------------------------------------------------------------
@@ -302,6 +323,8 @@ class TestWalletPurchase(ChorusSandboxCase):
         self.sandbox_control.refund_order(order.name)
         notification = order.with_user(self.manager).action_check_payment()["params"]
         self.assertEqual(notification["type"], "warning", notification["message"])
+        # Refunded, not « cancelled »: the buyer paid, and must know the money comes back.
+        self.assertIn("refunded by the vendor before its tokens were credited", notification["message"])
         self.assertEqual((order.state, order.vendor_status), ("failed", "refunded"))
         self.assertEqual(self.wallet().balance, 50)
 
@@ -325,9 +348,15 @@ class TestWalletPurchase(ChorusSandboxCase):
         self.assertEqual(self.wallet().balance, 550)
         self.wallet()._correct(-540, "jetons utilisés")
         self.sandbox_control.refund_order(order.name)
-        self.cron("ir_cron_chorus_token_corrections")
-        self.cron("ir_cron_chorus_token_corrections")
+        # « Vérifier les paiements » says what it took back, not only the lower balance.
         settings = self.env["res.config.settings"].with_company(self.company).create({})
+        notification = settings.action_chorus_token_refresh()["params"]
+        self.assertEqual(notification["type"], "warning", notification["message"])
+        self.assertIn(
+            f"Order {order.name} refunded by the vendor: 500 tokens taken back", notification["message"]
+        )
+        self.cron("ir_cron_chorus_token_corrections")
+        self.cron("ir_cron_chorus_token_corrections")
         settings.action_chorus_token_refresh()
         # Tokens already used: the balance goes below zero and deposits wait for a purchase.
         self.assertEqual(self.wallet().balance, -490)
