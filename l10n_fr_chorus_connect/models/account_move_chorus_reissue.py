@@ -28,10 +28,11 @@ class AccountMove(models.Model):
 
     @api.depends("reversed_entry_id.chorus_reissue_refund_id", "reversed_entry_id.chorus_status")
     def _compute_chorus_deposit_state(self):
-        super()._compute_chorus_deposit_state()
+        result = super()._compute_chorus_deposit_state()
         for move in self:
             if move.chorus_deposit_state and move._chorus_cancels_a_rejected_invoice():
                 move.chorus_deposit_state = False  # not « to deposit »: nothing is owed to Chorus Pro
+        return result
 
     def _chorus_deposit_queued(self):
         if self._chorus_cancels_a_rejected_invoice():  # queued before the invoice was known rejected
