@@ -195,9 +195,9 @@ def test_missing_rate_is_said_with_its_half_year():
 
 
 def test_a_half_year_without_its_rate_uses_the_last_known_and_says_so():
-    late = late_payment(Decimal("1000.00"), date(2026, 2, 1), date(2026, 3, 3), RATES)
+    late = late_payment(Decimal("1000.00"), date(2026, 8, 1), date(2026, 8, 31), RATES)
     assert (late.rate_date, late.legal_rate, late.rate_confirmed) == (
-        date(2026, 1, 1),
+        date(2026, 7, 1),
         Decimal("10.15"),
         False,
     )

@@ -68,8 +68,10 @@ VOID = frozenset({"REJETEE", "ABANDONNEE", "SUPPRIMEE"})
 # 2022; 3.00 on 8 Feb 2023, 3.50 on 22 March, 3.75 on 10 May, 4.00 on 21 June, 4.25 on 2 Aug,
 # 4.50 on 20 Sept 2023; 4.25 on 12 June 2024 (Le Moniteur: « 12,25 % à partir du 1er juillet
 # 2024 »), 3.65 on 18 Sept, 3.40 on 23 Oct, 3.15 on 18 Dec 2024; 2.90 on 5 Feb 2025, 2.65 on
-# 12 March, 2.40 on 23 April, 2.15 on 11 June 2025. Values from 1 January 2026 could not be
-# confirmed here: administrators add them (Invoicing > Chorus Pro > ECB rates).
+# 12 March, 2.40 on 23 April, 2.15 on 11 June 2025, unchanged on 18 December 2025 (Anadolu Agency
+# and Econotimes, 18.12.2025: main refinancing operations 2.15 %), so 2.15 on 1 January 2026.
+# Values from 1 July 2026 could not be confirmed here: administrators add them (Invoicing >
+# Chorus Pro > ECB rates).
 ECB_MAIN_REFINANCING_RATES = (
     (datetime.date(2020, 1, 1), Decimal("0.00")),
     (datetime.date(2020, 7, 1), Decimal("0.00")),
@@ -83,6 +85,7 @@ ECB_MAIN_REFINANCING_RATES = (
     (datetime.date(2024, 7, 1), Decimal("4.25")),
     (datetime.date(2025, 1, 1), Decimal("3.15")),
     (datetime.date(2025, 7, 1), Decimal("2.15")),
+    (datetime.date(2026, 1, 1), Decimal("2.15")),
 )
 
 

@@ -54,16 +54,16 @@ class TestOutsideEye(FollowedInvoices, ChorusDepositCase):
 
     def test_another_company_cannot_change_the_rate_of_late_invoices(self):
         move = self.followed_invoice(
-            "2026-01-02", [("2026-01-02", "MISE_A_DISPOSITION"), ("2026-03-03", "MISE_EN_PAIEMENT")]
+            "2026-07-02", [("2026-07-02", "MISE_A_DISPOSITION"), ("2026-08-31", "MISE_EN_PAIEMENT")]
         )
-        self.assertEqual(move.chorus_late_rate_date, datetime.date(2026, 1, 1))
+        self.assertEqual(move.chorus_late_rate_date, datetime.date(2026, 7, 1))
         rates = self.env["chorus.ecb.rate"].with_user(self.outsider)
         with self.assertRaisesRegex(AccessError, self.company.name), self.env.cr.savepoint():
-            rates.create({"date_from": "2026-01-01", "rate": 9.0})
-        self.assertFalse(self.env["chorus.ecb.rate"].search([("date_from", "=", "2026-01-01")]))
+            rates.create({"date_from": "2026-07-01", "rate": 9.0})
+        self.assertFalse(self.env["chorus.ecb.rate"].search([("date_from", "=", "2026-07-01")]))
         self.assertEqual(move.chorus_late_rate, 10.15)
         # Someone of the company may.
-        self.env["chorus.ecb.rate"].create({"date_from": "2026-01-01", "rate": 2.0})
+        self.env["chorus.ecb.rate"].create({"date_from": "2026-07-01", "rate": 2.0})
         self.assertEqual(move.chorus_late_rate, 10.0)
 
     def test_credit_note_of_a_rejected_invoice_stays_in_odoo(self):

@@ -196,13 +196,13 @@ class TestPaymentDeadlines(FollowedInvoices, ChorusDepositCase):
 
     def test_half_year_without_its_rate_gives_an_estimate_and_no_claim(self):
         move = self.followed_invoice(
-            "2026-01-02", [("2026-01-02", "MISE_A_DISPOSITION"), ("2026-03-03", "MISE_EN_PAIEMENT")]
+            "2026-07-02", [("2026-07-02", "MISE_A_DISPOSITION"), ("2026-08-31", "MISE_EN_PAIEMENT")]
         )
-        self.assertEqual((move.chorus_days_late, move.chorus_late_rate), (30, 10.15))  # 1 July 2025's
+        self.assertEqual((move.chorus_days_late, move.chorus_late_rate), (30, 10.15))  # 1 January 2026's
         self.assertTrue(move.chorus_late_rate_missing)
         with self.assertRaisesRegex(UserError, "ECB rates"):
             move.action_chorus_claim_late_interest()
-        self.env["chorus.ecb.rate"].create({"date_from": "2026-01-01", "rate": 2.0})
+        self.env["chorus.ecb.rate"].create({"date_from": "2026-07-01", "rate": 2.0})
         self.assertEqual((move.chorus_late_rate, move.chorus_late_rate_missing), (10.0, False))
 
     def test_claim_is_a_draft_invoice_outside_the_scope_of_vat(self):
