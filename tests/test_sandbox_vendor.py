@@ -180,9 +180,10 @@ def test_same_request_id_answers_the_same_order(sandbox):
     other = customer.order(request_id="B" * 32)
     assert other.json()["order_id"] != first.json()["order_id"]
     # The key belongs to its customer: another company's identical key is another order.
-    assert Customer(sandbox, company_id=2).order(request_id="A" * 32).json()["order_id"] != first.json()[
-        "order_id"
-    ]
+    assert (
+        Customer(sandbox, company_id=2).order(request_id="A" * 32).json()["order_id"]
+        != first.json()["order_id"]
+    )
 
 
 def test_same_request_id_for_another_pack_is_refused(sandbox):

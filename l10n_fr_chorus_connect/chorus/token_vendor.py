@@ -8,8 +8,8 @@ only moves JSON: it trusts nothing it reads.
 
 Errors carry the vendor's ``code`` (``unknown_customer``, ``bad_secret``, ``already_registered``,
 ``unknown_pack``, ``unknown_order``, ``unknown_voucher``, ``not_your_order``, ``payment_unavailable``,
-``revoked``, ``rate_limited``, ``bad_request``, ``unavailable``, ``request_id_reused``) or ``unreachable`` when no usable
-answer came back:
+``revoked``, ``rate_limited``, ``bad_request``, ``unavailable``, ``request_id_reused``) or
+``unreachable`` when no usable answer came back:
 :class:`VendorUnreachableError` for no answer or 5xx (nothing was bought as far as the caller
 knows), :class:`VendorRefusedError` for a 4xx.
 """
@@ -69,7 +69,9 @@ def _never_connected(err: requests.RequestException) -> bool:
     """True when the connection failed before anything was sent (refused, unknown host)."""
     reason = getattr(err.args[0], "reason", None) if err.args else None
     # urllib3 2 names an unknown host NameResolutionError, a NewConnectionError too.
-    return isinstance(err, requests.ConnectionError) and isinstance(reason, urllib3.exceptions.NewConnectionError)
+    return isinstance(err, requests.ConnectionError) and isinstance(
+        reason, urllib3.exceptions.NewConnectionError
+    )
 
 
 class VendorUnreachableError(VendorError):
@@ -154,11 +156,8 @@ class TokenVendorClient:
 
         ``request_id`` is the idempotency key (contract v2 §3): posting it again answers the same
         order, never a second one; a new random key when not given."""
-        body = self._request(
-            "POST",
-            "orders",
-            {"pack_code": pack_code, "environment": environment, "request_id": request_id or new_request_id()},
-        )
+        payload = {"pack_code": pack_code, "environment": environment}
+        body = self._request("POST", "orders", {**payload, "request_id": request_id or new_request_id()})
         if not body.get("order_id") or not body.get("payment_url"):
             raise VendorUnreachableError("the token vendor answered an order without id or payment link")
         return body

@@ -58,10 +58,6 @@ class UndocumentedAnswerError(AssertionError):
     """The sandbox was about to answer a key the published contract does not have: a sandbox bug."""
 
 
-# Faults a vendor route plays (``route="vendor/v2/orders"``): the order exists, the answer is lost.
-VENDOR_FAULTS = (faults.TIMEOUT, faults.DROP_AFTER_ACCEPT)
-
-
 class ConnectionDropped(Exception):  # noqa: N818 - names the event, like ConnectionResetError
     """``drop_after_accept``: the host must close the connection without answering."""
 
@@ -312,6 +308,7 @@ class SandboxApp:
             if limited:
                 body = {"error": "too many requests", "code": "rate_limited"}
                 return json_response(body, 429, {"Retry-After": vendor.RETRY_AFTER})
+        fault, params = None, {}
         try:
             with self.store.transaction() as db:
                 ctx = self._context(db, request)
@@ -320,18 +317,16 @@ class SandboxApp:
                     if request.method == "POST":
                         vendor.pay(db, ctx.now, parts[1])
                     page = vendor.payment_page(db, parts[1], done=request.method == "POST")
-                    return Response(page, content_type="text/html; charset=utf-8")
-                if parts[0] == "v2" and len(parts) >= 2:
+                    response = Response(page, content_type="text/html; charset=utf-8")
+                elif parts[0] == "v2" and len(parts) >= 2:
                     route = "/".join(["vendor", *parts[:2], *("<id>" for _ in parts[2:3]), *parts[3:]])
                     self._count(db, route)
                     # Faults named for this vendor route only (never "*", which targets Chorus):
                     # the call is processed and committed, then its answer is held or dropped.
                     fault, params = faults.take(db, route, any_route=False)
                     response = self._vendor_api(db, ctx, request, parts)
-                    if fault not in VENDOR_FAULTS:
-                        return response
                 else:
-                    return json_response({"error": "not found", "code": "bad_request"}, 404)
+                    response = json_response({"error": "not found", "code": "bad_request"}, 404)
         except vendor.VendorError as err:
             response = json_response({"error": err.message, "code": err.code}, err.status)
             response.headers.update(err.headers)
@@ -340,8 +335,9 @@ class SandboxApp:
             return json_response({"error": "the body must be a JSON object", "code": "bad_request"}, 400)
         if fault == faults.TIMEOUT:
             self.shutdown_event.wait(faults.capped_delay(params.get("delay", self.config.timeout_delay)))
-            return response
-        raise ConnectionDropped()
+        elif fault == faults.DROP_AFTER_ACCEPT:
+            raise ConnectionDropped()
+        return response
 
     @staticmethod
     def _vendor_api(db, ctx, request: Request, parts: list) -> Response:

@@ -169,9 +169,7 @@ def create_order(db, now: float, customer, body: dict, base_url: str) -> dict:
     if known is not None:
         # The same order again (the customer did not get the first answer); another pack is a bug.
         if (known["pack_code"], known["environment"]) != (priced["code"], environment):
-            raise VendorError(
-                409, f"request_id {request_id} was used for another order", "request_id_reused"
-            )
+            raise VendorError(409, f"request_id {request_id} was used for another order", "request_id_reused")
         order_id = known["id"]
     else:
         order_id = f"ORD-{uuid.uuid4().hex[:16].upper()}"
