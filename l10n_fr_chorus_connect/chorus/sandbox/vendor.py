@@ -155,13 +155,12 @@ def create_order(db, now: float, customer, body: dict, base_url: str) -> dict:
     environment = body.get("environment")
     if not isinstance(environment, str) or _signer(db, environment) is None:
         raise VendorError(400, "the sandbox vendor sells sandbox tokens only (environment: sandbox)")
-    if store.get_setting(db, PAYMENT_AVAILABLE, 1) in (0, "0", False):
-        raise VendorError(503, "no payment provider is available", "payment_unavailable")
     request_id = body.get("request_id")
-    # Stricter than the publisher's vendor: the key is required (a retried order must not be doubled).
     if not isinstance(request_id, str) or not REQUEST_ID.match(request_id):
         raise VendorError(400, "request_id must be 16 to 64 letters, digits, '-' or '_'")
     priced = pack(db, str(body.get("pack_code") or ""))
+    if store.get_setting(db, PAYMENT_AVAILABLE, 1) in (0, "0", False):
+        raise VendorError(503, "no payment provider is available", "payment_unavailable")
     known = db.execute(
         "SELECT id, pack_code, environment FROM vendor_orders WHERE customer_id = ? AND request_id = ?",
         (customer["id"], request_id),
