@@ -144,7 +144,9 @@ def test_handle_function_without_http():
             "Content-Type": "application/json",
             "Authorization": f"Bearer {account['customer_id']}.{account['secret']}",
         },
-        json.dumps({"pack_code": "pack_200", "environment": "sandbox"}).encode(),
+        json.dumps(
+            {"pack_code": "pack_200", "environment": "sandbox", "request_id": "hosting-" + "0" * 16}
+        ).encode(),
         base_url="https://odoo.example/chorus_sandbox",
     )
     assert status == 201
@@ -165,7 +167,7 @@ def test_wsgi_app_under_a_url_prefix():
         ).json()
         order = requests.post(
             f"{base}/vendor/v2/orders",
-            json={"pack_code": "pack_200", "environment": "sandbox"},
+            json={"pack_code": "pack_200", "environment": "sandbox", "request_id": "prefixed-" + "0" * 16},
             headers={"Authorization": f"Bearer {account['customer_id']}.{account['secret']}"},
             timeout=5,
         ).json()

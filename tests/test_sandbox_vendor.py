@@ -1,6 +1,7 @@
 """The sandbox token vendor (contract v2): register, order, pay, redeem, refund, corrections."""
 
 import base64
+import uuid
 
 import pytest
 import requests
@@ -26,7 +27,8 @@ class Customer:
         return requests.request(method, f"{self.url}/{path}", json=body, headers=self.headers, timeout=5)
 
     def order(self, **changes):
-        return self.call("POST", "orders", {"pack_code": "pack_500", "environment": "sandbox", **changes})
+        body = {"pack_code": "pack_500", "environment": "sandbox", "request_id": uuid.uuid4().hex, **changes}
+        return self.call("POST", "orders", {key: value for key, value in body.items() if value is not None})
 
     def paid_voucher(self, sandbox):
         created = self.order().json()
@@ -167,3 +169,31 @@ def test_the_sandbox_can_play_the_publisher_with_a_test_key(sandbox):
     assert (payload["key_id"], payload["environment"]) == ("k-test", "production")
     sandbox.control.reset()
     assert Customer(sandbox).order(environment="production").status_code == 400
+
+
+def test_same_request_id_answers_the_same_order(sandbox):
+    customer = Customer(sandbox)
+    first = customer.order(request_id="A" * 32)
+    again = customer.order(request_id="A" * 32)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    other = customer.order(request_id="B" * 32)
+    assert other.json()["order_id"] != first.json()["order_id"]
+    # The key belongs to its customer: another company's identical key is another order.
+    assert (
+        Customer(sandbox, company_id=2).order(request_id="A" * 32).json()["order_id"]
+        != first.json()["order_id"]
+    )
+
+
+def test_same_request_id_for_another_pack_is_refused(sandbox):
+    customer = Customer(sandbox)
+    customer.order(request_id="C" * 32)
+    answer = customer.order(request_id="C" * 32, pack_code="pack_200")
+    assert (answer.status_code, answer.json()["code"]) == (409, "request_id_reused")
+
+
+@pytest.mark.parametrize("request_id", [None, "", "short", "é" * 32, 12345678901234567])
+def test_order_without_a_valid_request_id_is_refused(sandbox, request_id):
+    answer = Customer(sandbox).order(request_id=request_id)
+    assert (answer.status_code, answer.json()["code"]) == (400, "bad_request")

@@ -120,3 +120,22 @@ def test_vendor_unreachable():
     with pytest.raises(VendorUnreachableError) as unreachable:
         TokenVendorClient(f"http://127.0.0.1:{port}", timeout=2).packs()
     assert unreachable.value.code == "unreachable"
+    assert not unreachable.value.outcome_unknown, "refused before anything was sent"
+
+
+@pytest.mark.parametrize("fault", ["timeout", "drop_after_accept"])
+def test_lost_order_answer_is_the_same_order_on_retry(sandbox, fault):
+    vendor, _account = registered(sandbox)
+    vendor.timeout = 1
+    sandbox.control.fault(fault, route="vendor/v2/orders", delay=3)
+    with pytest.raises(VendorUnreachableError) as lost:
+        vendor.create_order(pack_code="pack_200", environment="sandbox", request_id="R" * 32)
+    assert lost.value.outcome_unknown, "the vendor may hold the order: only a retry tells"
+    vendor.timeout = 10
+    order = vendor.create_order(pack_code="pack_200", environment="sandbox", request_id="R" * 32)
+    again = vendor.create_order(pack_code="pack_200", environment="sandbox", request_id="R" * 32)
+    assert again["order_id"] == order["order_id"]
+    assert sandbox.control.stats()["vendor/v2/orders"] == 3
+    with pytest.raises(VendorRefusedError) as reused:
+        vendor.create_order(pack_code="pack_500", environment="sandbox", request_id="R" * 32)
+    assert (reused.value.status, reused.value.code) == (409, "request_id_reused")

@@ -14,7 +14,7 @@ import time
 import psycopg2
 
 from odoo import http
-from odoo.exceptions import ValidationError
+from odoo.exceptions import ConcurrencyError, ValidationError
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
@@ -41,7 +41,9 @@ REGISTRATION_KEYS = frozenset(
         "city",
     )
 )
-ORDER_KEYS = frozenset(("pack_code", "environment"))
+ORDER_KEYS = frozenset(("pack_code", "environment", "request_id"))
+# The customer's idempotency key of an order (contract v2 §3): the same key answers the same order.
+REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 class ApiError(Exception):
@@ -100,7 +102,7 @@ def vendor_api(auth=True):
             except ApiError as err:
                 savepoint.close(rollback=True)
                 status, data, headers = err.status, {"error": err.message, "code": err.code}, err.headers
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            except (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, ConcurrencyError):
                 # Two calls on the same order or voucher: Odoo replays the request, nothing is doubled.
                 savepoint.close(rollback=True)
                 raise
@@ -207,6 +209,15 @@ class VendorApi(http.Controller):
         environment = body.get("environment", "production")
         if environment not in ENVIRONMENTS:
             raise ApiError(400, "bad_request", f"environment must be one of {', '.join(ENVIRONMENTS)}")
+        request_id = body.get("request_id")
+        if not isinstance(request_id, str) or not REQUEST_ID.match(request_id):
+            raise ApiError(400, "bad_request", "request_id must be 16 to 64 letters, digits, '-' or '_'")
+        known = env["sale.order"].search(
+            [("chorus_vendor_customer_id", "=", customer.id), ("chorus_vendor_request_id", "=", request_id)],
+            limit=1,
+        )
+        if known:
+            return 201, _known_order(known, pack_code, environment)
         company = env.company
         product = env["product.product"]._chorus_vendor_packs(company, pack_code)[:1]
         if not product:
@@ -227,29 +238,28 @@ class VendorApi(http.Controller):
             raise ApiError(
                 503, "payment_unavailable", "the vendor cannot sign vouchers, retry later"
             ) from err
-        order = (
-            env["sale.order"]
-            .with_company(company)
-            .create(
-                {
-                    "partner_id": customer.partner_id.id,
-                    "company_id": company.id,
-                    "require_payment": True,
-                    "require_signature": False,
-                    "prepayment_percent": 1.0,
-                    "chorus_vendor_customer_id": customer.id,
-                    "chorus_vendor_pack_code": pack_code,
-                    "chorus_vendor_tokens": product.chorus_vendor_tokens,
-                    "chorus_vendor_environment": environment,
-                    "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
-                }
-            )
-        )
+        values = {
+            "partner_id": customer.partner_id.id,
+            "company_id": company.id,
+            "require_payment": True,
+            "require_signature": False,
+            "prepayment_percent": 1.0,
+            "chorus_vendor_customer_id": customer.id,
+            "chorus_vendor_request_id": request_id,
+            "chorus_vendor_pack_code": pack_code,
+            "chorus_vendor_tokens": product.chorus_vendor_tokens,
+            "chorus_vendor_environment": environment,
+            "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+        }
+        try:
+            with env.cr.savepoint():
+                order = env["sale.order"].with_company(company).create(values)
+                order.flush_recordset()
+        except psycopg2.errors.UniqueViolation as err:
+            # The same key in a concurrent call that committed first: replayed, this call answers its order.
+            raise ConcurrencyError(f"order {request_id} created by a concurrent call") from err
         order._portal_ensure_token()
-        answer = order._chorus_vendor_as_json()
-        del answer["invoice"], answer["voucher"]
-        answer["payment_url"] = order.get_base_url() + order.get_portal_url()
-        return 201, answer
+        return 201, _order_answer(order)
 
     @http.route(
         "/vendor/v2/orders/<string:order_ref>",
@@ -311,6 +321,21 @@ class VendorApi(http.Controller):
             domain.append(("id", ">", previous.id))
         vouchers = env["chorus.vendor.voucher"].search(domain, order="id")
         return 200, {"corrections": [voucher._as_json() for voucher in vouchers]}
+
+
+def _order_answer(order):
+    answer = order._chorus_vendor_as_json()
+    del answer["invoice"], answer["voucher"]
+    answer["payment_url"] = order.get_base_url() + order.get_portal_url()
+    return answer
+
+
+def _known_order(order, pack_code, environment):
+    """The order a retried ``request_id`` already created (its first answer was lost); the same key
+    for another pack or environment is a customer bug, refused rather than guessed."""
+    if (order.chorus_vendor_pack_code, order.chorus_vendor_environment) != (pack_code, environment):
+        raise ApiError(409, "request_id_reused", "this request_id was used for another order")
+    return _order_answer(order)
 
 
 def _pack_prices(product, company):

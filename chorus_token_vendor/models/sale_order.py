@@ -32,6 +32,12 @@ class SaleOrder(models.Model):
     chorus_vendor_customer_id = fields.Many2one(
         "chorus.vendor.customer", string="Token Customer", readonly=True, index="btree_not_null", copy=False
     )
+    chorus_vendor_request_id = fields.Char(
+        string="Customer Request ID",
+        readonly=True,
+        copy=False,
+        help="Idempotency key the customer sent with the order: posting it again answers this order.",
+    )
     chorus_vendor_pack_code = fields.Char(string="Token Pack", readonly=True, copy=False)
     chorus_vendor_tokens = fields.Integer(string="Tokens", readonly=True, copy=False)
     chorus_vendor_environment = fields.Selection(
@@ -43,6 +49,12 @@ class SaleOrder(models.Model):
         [("pending", "Pending"), ("paid", "Paid"), ("refunded", "Refunded"), ("cancelled", "Cancelled")],
         string="Token Order Status",
         compute="_compute_chorus_vendor_status",
+    )
+
+    # One order per customer and request_id, even for two concurrent calls (contract v2 §3).
+    _chorus_vendor_request_uniq = models.UniqueIndex(
+        "(chorus_vendor_customer_id, chorus_vendor_request_id) WHERE chorus_vendor_request_id IS NOT NULL",
+        "The customer already placed an order with this request id.",
     )
 
     @api.depends("state", "chorus_vendor_refunded", "chorus_vendor_voucher_ids")

@@ -5,6 +5,7 @@ import json
 import os
 import re
 import tempfile
+import uuid
 from unittest.mock import patch
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -72,9 +73,18 @@ class VendorApiCase(HttpCase):
         self.assertEqual(status, 201, answer)
         return answer
 
-    def order(self, customer, pack_code="pack_200"):
+    @staticmethod
+    def order_body(pack_code="pack_200", request_id=None):
+        """Contract v2 §3: ``request_id`` is the customer's idempotency key, a new one per order."""
+        return {
+            "pack_code": pack_code,
+            "environment": "production",
+            "request_id": request_id or uuid.uuid4().hex,
+        }
+
+    def order(self, customer, pack_code="pack_200", request_id=None):
         status, answer, _headers = self.call(
-            "POST", "/vendor/v2/orders", {"pack_code": pack_code, "environment": "production"}, customer
+            "POST", "/vendor/v2/orders", self.order_body(pack_code, request_id), customer
         )
         self.assertEqual(status, 201, answer)
         return answer

@@ -145,14 +145,14 @@ class TestVendorApi(VendorApiCase):
             "GET", "/vendor/v2/corrections", None, {**alice, "customer_id": "CUS-0"}
         )
         self.assertEqual((status, answer["code"]), (401, "unknown_customer"))
-        status, answer, _headers = self.call("POST", "/vendor/v2/orders", {"pack_code": "pack_3"}, alice)
+        status, answer, _headers = self.call("POST", "/vendor/v2/orders", self.order_body("pack_3"), alice)
         self.assertEqual((status, answer["code"]), (404, "unknown_pack"))
 
     def test_no_payment_provider_means_payment_unavailable_and_nothing_created(self):
         customer = self.register()
         self.demo.state = "disabled"
         orders = self.env["sale.order"].search_count([])
-        status, answer, _headers = self.call("POST", "/vendor/v2/orders", {"pack_code": "pack_200"}, customer)
+        status, answer, _headers = self.call("POST", "/vendor/v2/orders", self.order_body(), customer)
         self.assertEqual((status, answer["code"]), (503, "payment_unavailable"))
         self.assertEqual(self.env["sale.order"].search_count([]), orders)
 
@@ -177,7 +177,7 @@ class TestVendorApi(VendorApiCase):
         self.assert_signed_by(after, KEY_IDS[1])
         self.assert_signed_by(before, KEY_IDS[0])
         self.env["ir.config_parameter"].set_param("chorus_token_vendor.key_id", "no-such-key")
-        status, answer, _headers = self.call("POST", "/vendor/v2/orders", {"pack_code": "pack_200"}, customer)
+        status, answer, _headers = self.call("POST", "/vendor/v2/orders", self.order_body(), customer)
         self.assertEqual((status, answer["code"]), (503, "payment_unavailable"))
 
     def test_bad_registration_names_the_field(self):
@@ -205,7 +205,7 @@ class TestVendorApi(VendorApiCase):
         status, answer, _headers = self.call(
             "POST",
             "/vendor/v2/orders",
-            {"pack_code": "pack_200", "tokens": 100000, "amount_total": "0.01"},
+            {**self.order_body(), "tokens": 100000, "amount_total": "0.01"},
             customer,
         )
         self.assertEqual((status, answer["code"]), (400, "bad_request"))
@@ -266,3 +266,23 @@ class TestVendorApi(VendorApiCase):
         self.assertEqual(old.partner_id, new.partner_id, "the company keeps its contact")
         status, answer, _headers = self.call("GET", "/vendor/v2/corrections", None, first)
         self.assertEqual((status, answer["code"]), (401, "unknown_customer"), "the old secret stops working")
+
+    def test_same_request_id_is_the_same_order(self):
+        """A customer that lost the answer (timeout) posts the same request_id again: same order."""
+        customer = self.register()
+        orders = self.env["sale.order"].search_count([])
+        first = self.order(customer, request_id="retry-" + "1" * 20)
+        again = self.order(customer, request_id="retry-" + "1" * 20)
+        self.assertEqual(again, first)
+        self.assertEqual(self.env["sale.order"].search_count([]), orders + 1)
+        status, answer, _headers = self.call(
+            "POST", "/vendor/v2/orders", self.order_body("pack_500", "retry-" + "1" * 20), customer
+        )
+        self.assertEqual((status, answer["code"]), (409, "request_id_reused"))
+        other = self.order(self.register(name="Mairie de Autreville"), request_id="retry-" + "1" * 20)
+        self.assertNotEqual(other["order_id"], first["order_id"], "a key belongs to its customer")
+        for request_id in (None, "", "short", 12345678901234567):
+            body = {**self.order_body(), "request_id": request_id}
+            status, answer, _headers = self.call("POST", "/vendor/v2/orders", body, customer)
+            self.assertEqual((status, answer["code"]), (400, "bad_request"), request_id)
+        self.assertEqual(self.env["sale.order"].search_count([]), orders + 2)

@@ -8,17 +8,19 @@ only moves JSON: it trusts nothing it reads.
 
 Errors carry the vendor's ``code`` (``unknown_customer``, ``bad_secret``, ``already_registered``,
 ``unknown_pack``, ``unknown_order``, ``unknown_voucher``, ``not_your_order``, ``payment_unavailable``,
-``revoked``, ``rate_limited``, ``bad_request``, ``unavailable``) or ``unreachable`` when no usable
-answer came back:
+``revoked``, ``rate_limited``, ``bad_request``, ``unavailable``, ``request_id_reused``) or
+``unreachable`` when no usable answer came back:
 :class:`VendorUnreachableError` for no answer or 5xx (nothing was bought as far as the caller
 knows), :class:`VendorRefusedError` for a 4xx.
 """
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import quote
 
 import requests
+import urllib3
 
 API_PREFIX = "/vendor/v2"
 DEFAULT_TIMEOUT = 15.0
@@ -38,12 +40,38 @@ REGISTRATION_FIELDS = (
 
 
 class VendorError(Exception):
-    def __init__(self, message: str, *, status: int | None = None, code: str = UNREACHABLE, retry_after=None):
+    """``outcome_unknown``: the request may have reached the vendor and been processed (no answer,
+    or an answer that is not the vendor's own): only a retry with the same ``request_id`` tells."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str = UNREACHABLE,
+        retry_after=None,
+        outcome_unknown: bool = False,
+    ):
         super().__init__(message)
         self.message = message
         self.status = status
         self.code = code
         self.retry_after = retry_after
+        self.outcome_unknown = outcome_unknown
+
+
+def new_request_id() -> str:
+    """A random idempotency key for an order (32 hexadecimal characters)."""
+    return uuid.uuid4().hex
+
+
+def _never_connected(err: requests.RequestException) -> bool:
+    """True when the connection failed before anything was sent (refused, unknown host)."""
+    reason = getattr(err.args[0], "reason", None) if err.args else None
+    # urllib3 2 names an unknown host NameResolutionError, a NewConnectionError too.
+    return isinstance(err, requests.ConnectionError) and isinstance(
+        reason, urllib3.exceptions.NewConnectionError
+    )
 
 
 class VendorUnreachableError(VendorError):
@@ -73,11 +101,18 @@ class TokenVendorClient:
             headers["Authorization"] = f"Bearer {customer_id}.{secret}"
         try:
             response = self.session.request(method, url, json=payload, headers=headers, timeout=self.timeout)
+        except requests.ConnectTimeout as err:
+            raise VendorUnreachableError(
+                f"the token vendor cannot be reached (no connection in {self.timeout:g} s)"
+            ) from err
         except requests.Timeout as err:
-            raise VendorUnreachableError(f"the token vendor did not answer in {self.timeout:g} s") from err
+            raise VendorUnreachableError(
+                f"the token vendor did not answer in {self.timeout:g} s", outcome_unknown=True
+            ) from err
         except requests.RequestException as err:
             raise VendorUnreachableError(
-                f"the token vendor cannot be reached ({type(err).__name__})"
+                f"the token vendor cannot be reached ({type(err).__name__})",
+                outcome_unknown=not _never_connected(err),
             ) from err
         try:
             body = response.json()
@@ -87,6 +122,7 @@ class TokenVendorClient:
             raise VendorUnreachableError(
                 f"the token vendor gave no usable answer (HTTP {response.status_code})",
                 status=response.status_code,
+                outcome_unknown=True,  # a proxy's 502/504 page, a truncated answer...
             )
         if response.status_code >= 400:
             error_class = VendorUnreachableError if response.status_code >= 500 else VendorRefusedError
@@ -115,9 +151,13 @@ class TokenVendorClient:
             raise VendorUnreachableError("the token vendor answered a registration without credentials")
         return body
 
-    def create_order(self, *, pack_code: str, environment: str) -> dict:
-        """The new order: ``{"order_id", "status", "payment_url", "tokens", "amount_*", ...}``."""
-        body = self._request("POST", "orders", {"pack_code": pack_code, "environment": environment})
+    def create_order(self, *, pack_code: str, environment: str, request_id: str | None = None) -> dict:
+        """The order of ``request_id``: ``{"order_id", "status", "payment_url", "tokens", "amount_*", ...}``.
+
+        ``request_id`` is the idempotency key (contract v2 §3): posting it again answers the same
+        order, never a second one; a new random key when not given."""
+        payload = {"pack_code": pack_code, "environment": environment}
+        body = self._request("POST", "orders", {**payload, "request_id": request_id or new_request_id()})
         if not body.get("order_id") or not body.get("payment_url"):
             raise VendorUnreachableError("the token vendor answered an order without id or payment link")
         return body

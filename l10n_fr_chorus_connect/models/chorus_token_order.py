@@ -16,7 +16,7 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..chorus.token_vendor import VendorError
+from ..chorus.token_vendor import VendorError, VendorUnreachableError, new_request_id
 from .chorus_access import GROUP_MANAGER, check_chorus_access
 from .chorus_notification import chorus_notification
 from .chorus_token_vendor_errors import vendor_error_message
@@ -26,6 +26,7 @@ _logger = logging.getLogger(__name__)
 
 ORDER_STATES = [
     ("draft", "Draft"),
+    ("ordering", "Being ordered"),
     ("pending", "Waiting for payment"),
     ("paid", "Paid"),
     ("credited", "Credited"),
@@ -80,10 +81,18 @@ class ChorusTokenOrder(models.Model):
         "res.users", string="Ordered by", readonly=True, default=lambda self: self.env.user
     )
     ledger_ids = fields.One2many("chorus.token.ledger", "order_id", string="Ledger Entries", readonly=True)
+    request_id = fields.Char(
+        string="Request ID",
+        readonly=True,
+        copy=False,
+        default=lambda self: new_request_id(),
+        help="Idempotency key sent with the order: posted again, the vendor answers the same order.",
+    )
 
     _vendor_order_uniq = models.UniqueIndex(
         "(name) WHERE name IS NOT NULL", "This vendor order is already recorded."
     )
+    _request_uniq = models.UniqueIndex("(request_id) WHERE request_id IS NOT NULL")
 
     @api.depends("name", "pack_id")
     def _compute_display_name(self):
@@ -95,49 +104,79 @@ class ChorusTokenOrder(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _place(self, company, pack):
-        """Create the order at the vendor and open its payment page.
+        """Record the order, then create it at the vendor and open it with its payment link.
 
-        On a vendor refusal nothing is recorded nor credited, and the answer is a notification, not
-        an error: the registration made on first contact must be kept (rolled back, the vendor would
+        The order is recorded first (« Being ordered ») with a random ``request_id``, the vendor's
+        idempotency key (contract v2 §3): when the answer is lost (timeout, dropped connection), the
+        vendor may hold the order, so it is kept and posted again with the same key by « Check the
+        payment » or the cron — the same order comes back, never a second one. On a refusal nothing
+        was created at the vendor: the record is removed, and the answer is a notification, not an
+        error (the registration made on first contact must be kept: rolled back, the vendor would
         refuse the next one).
         """
-        environment = company.chorus_environment
+        order = self.create(
+            {
+                "company_id": company.id,
+                "environment": company.chorus_environment,
+                "pack_id": pack.id,
+                "pack_code": pack.code,
+                "tokens": pack.tokens,
+                "state": "ordering",
+            }
+        )
         try:
-            answer = company._chorus_vendor_call(
-                environment, lambda vendor: vendor.create_order(pack_code=pack.code, environment=environment)
-            )
+            order._post_order()
         except VendorError as error:
             _logger.warning(
                 "Chorus Pro token order of company %s failed: %s (%s)", company.id, error.message, error.code
             )
-            return self._notification("danger", vendor_error_message(self.env, error))
-        order = self.create(
+            if not error.outcome_unknown:
+                order.unlink()
+                return self._notification("danger", vendor_error_message(self.env, error))
+            message = self.env._(
+                "The vendor did not answer: the order will be checked automatically; nothing is charged "
+                "until you pay."
+            )
+            order.message_post(body=f"{message} ({error.message})")
+            notification = self._notification("warning", message)
+            notification["params"]["next"] = order._order_screen_action()
+            return notification
+        return order._order_screen_action()
+
+    def _post_order(self):
+        """POST the order with its ``request_id`` and record the vendor's answer; raises VendorError."""
+        self.ensure_one()
+        answer = self.company_id._chorus_vendor_call(
+            self.environment,
+            lambda vendor: vendor.create_order(
+                pack_code=self.pack_code, environment=self.environment, request_id=self.request_id
+            ),
+        )
+        self.write(
             {
                 "name": answer["order_id"],
-                "company_id": company.id,
-                "environment": environment,
-                "pack_id": pack.id,
-                "pack_code": answer.get("pack_code") or pack.code,
-                "tokens": answer.get("tokens") or pack.tokens,
+                "pack_code": answer.get("pack_code") or self.pack_code,
+                "tokens": answer.get("tokens") or self.tokens,
                 "amount": answer.get("amount_untaxed") or 0.0,
                 "amount_tax": answer.get("amount_tax") or 0.0,
                 "amount_total": answer.get("amount_total") or 0.0,
                 "vendor_status": answer.get("status"),
-                "payment_url": company._chorus_vendor_payment_link(answer["order_id"], answer["payment_url"]),
+                "payment_url": self.company_id._chorus_vendor_payment_link(
+                    answer["order_id"], answer["payment_url"]
+                ),
                 "state": "pending",
             }
         )
-        order.message_post(
+        self.message_post(
             body=self.env._(
                 "Order %(order)s placed: %(tokens)s tokens, %(total)s %(currency)s tax included. Pay it on "
                 "the vendor's page, then « Check the payment ».",
-                order=order.name,
-                tokens=order.tokens,
-                total=f"{order.amount_total:.2f}",
-                currency=order.currency_id.name,
+                order=self.name,
+                tokens=self.tokens,
+                total=f"{self.amount_total:.2f}",
+                currency=self.currency_id.name,
             )
         )
-        return order._order_screen_action()
 
     def _vendor_error_message(self, error):
         return vendor_error_message(self.env, error, nothing_charged=False)
@@ -186,9 +225,11 @@ class ChorusTokenOrder(models.Model):
     def _check_payment(self):
         """Returns ``(kind, message)``; raises VendorError when the vendor cannot be read."""
         self.ensure_one()
-        if self.state not in ("pending", "paid"):
+        if self.state not in ("ordering", "pending", "paid"):
             return "info", self._state_message()
         self.last_check_at = fields.Datetime.now()
+        if self.state == "ordering":
+            return self._learn_order()
         company = self.company_id
         answer = company._chorus_vendor_call(self.environment, lambda vendor: vendor.order_status(self.name))
         self.write({"vendor_status": answer.get("status"), "invoice": answer.get("invoice") or False})
@@ -220,6 +261,23 @@ class ChorusTokenOrder(models.Model):
             self.state = "failed"
         return kind, message
 
+    def _learn_order(self):
+        """The vendor's answer to the order was lost: post it again with the same ``request_id``,
+        the vendor answers the order it created (or creates it now, if it never got it)."""
+        try:
+            self._post_order()
+        except VendorError as error:
+            if isinstance(error, VendorUnreachableError) or error.code == "rate_limited":
+                raise  # asked again later, with the same key
+            # Refused: the vendor holds no order for this key (e.g. the pack is not sold any more).
+            self.state = "failed"
+            message = self._vendor_error_message(error)
+            self.message_post(body=message)
+            return "warning", message
+        return "info", self.env._(
+            "Order %(order)s is placed: pay it with the payment link, then check again.", order=self.name
+        )
+
     def _state_message(self):
         if self.state == "credited":
             return self.env._("Order %(order)s is already credited.", order=self.name)
@@ -228,12 +286,15 @@ class ChorusTokenOrder(models.Model):
     @api.model
     def _cron_check_pending_orders(self, batch_size=CRON_BATCH_SIZE):
         expired = self.search(
-            [("state", "=", "pending"), ("create_date", "<", fields.Datetime.now() - ORDER_EXPIRY)]
+            [
+                ("state", "in", ("ordering", "pending")),
+                ("create_date", "<", fields.Datetime.now() - ORDER_EXPIRY),
+            ]
         )
         for order in expired:
             order.state = "failed"
             order.message_post(body=self.env._("Not paid within 30 days: the order is abandoned."))
-        domain = [("state", "in", ("pending", "paid"))]
+        domain = [("state", "in", ("ordering", "pending", "paid"))]
         orders = self.search(domain, limit=batch_size, order="last_check_at ASC NULLS FIRST, id")
         cron = self.env["ir.cron"]
         cron._commit_progress(

@@ -57,6 +57,11 @@ def vendor_error_message(env, error, *, nothing_charged=True):
             "The token vendor receives too many requests: wait %(seconds)s seconds, then try again.",
             seconds=error.retry_after or 60,
         ),
+        "request_id_reused": _(
+            "The token vendor refused the order: its request number was already used for another "
+            "pack. Buy again from the list of packs; if it lasts, contact the publisher of the Chorus "
+            "Pro connector."
+        ),
         "bad_request": _(
             "The token vendor refused the request as malformed. Update the Chorus Pro connector; if it "
             "lasts, contact its publisher."

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The tokens of a company: its wallet per Chorus Pro environment and where its token vendor is."""
 
+import logging
 from urllib.parse import quote as url_quote
 
 from odoo import api, fields, models
@@ -9,6 +10,8 @@ from odoo.exceptions import UserError
 from ..chorus.sandbox import inprocess
 from ..chorus.sandbox import vendor as sandbox_vendor
 from ..chorus.token_vendor import TokenVendorClient, VendorRefusedError
+
+_logger = logging.getLogger(__name__)
 
 VENDOR_URL_PARAM = "l10n_fr_chorus_connect.vendor_url"
 # The sandbox vendor's payment page, served to Chorus administrators (controllers/sandbox_vendor.py).
@@ -140,14 +143,19 @@ class ResCompany(models.Model):
         )
 
     def _chorus_vendor_call(self, environment, call):
-        """``call(client)``; the sandbox vendor forgets its customers when it is reset: register again."""
+        """``call(client)``. ``unknown_customer``: the publisher reset this company's registration
+        (back-office « Réinitialiser l'enregistrement », or a reset sandbox): the stored credentials
+        are dropped, the company registers again (trust on first use: only the publisher can cause
+        this) and the call is made once more. ``bad_secret`` is not retried: the vendor still knows
+        the company, with another secret."""
         self.ensure_one()
         environment = environment or self.chorus_environment
         client = self._chorus_vendor_client(environment)
         try:
             return call(client)
         except VendorRefusedError as error:
-            if error.code != "unknown_customer" or environment != "sandbox":
+            if error.code != "unknown_customer":
                 raise
+        _logger.info("Token vendor %s forgot company %s: registering again", client.base_url, self.id)
         self._chorus_vendor_account(client.base_url).unlink()
         return call(self._chorus_vendor_client(environment))

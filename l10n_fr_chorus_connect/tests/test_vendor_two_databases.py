@@ -15,6 +15,7 @@ import json
 import os
 import re
 import unittest
+import uuid
 from decimal import Decimal
 from unittest.mock import patch
 from urllib.parse import parse_qs, urlsplit
@@ -23,9 +24,11 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..chorus import vouchers
+from ..chorus.token_vendor import VendorRefusedError
 from ..chorus.vouchers import sign_voucher
 from ..models.chorus_token_pack import forget_vendor_prices
 from ..models.res_company_tokens import VENDOR_URL_PARAM
@@ -345,6 +348,52 @@ class TestVendorTwoDatabases(HttpCase):
         )
         self.start_tour(SETTINGS, "l10n_fr_chorus_connect_vendor_check_tour", login="chorus_2db_admin")
         self.assertEqual(self.wallet().balance, balance + 200)
+
+    # ------------------------------------------------------------------
+    # Lost answers and reset registrations: the customer recovers, never with a second order.
+    def test_same_request_id_is_one_vendor_order(self):
+        request_id = "twodb-" + uuid.uuid4().hex
+
+        def post(pack, key=request_id):
+            return self.company._chorus_vendor_call(
+                "production",
+                lambda vendor: vendor.create_order(pack_code=pack, environment="production", request_id=key),
+            )
+
+        first, again = post("pack_200"), post("pack_200")
+        self.assertEqual(again["order_id"], first["order_id"])
+        self.assertEqual(len(self.vendor.call("sale.order", "search", [("name", "=", first["order_id"])])), 1)
+        self.assertNotEqual(post("pack_200", "twodb-" + uuid.uuid4().hex)["order_id"], first["order_id"])
+        with self.assertRaises(VendorRefusedError) as refused:
+            post("pack_500")
+        self.assertEqual((refused.exception.status, refused.exception.code), (409, "request_id_reused"))
+
+    def test_registration_reset_by_the_publisher_registers_again(self):
+        company = self.new_company(f"Mairie de Réinitialisée {uuid.uuid4().hex[:6]}")
+        self.manager.company_ids = [Command.link(company.id)]
+        balance = self.wallet(company).balance
+        first = self.buy(self.pack_200, company)
+        account = company._chorus_vendor_account(company._chorus_vendor_url())
+        old_customer = account.customer_id
+        # The publisher's back-office « Réinitialiser l'enregistrement », as its administrator.
+        customers = self.vendor.call(
+            "chorus.vendor.customer", "search", [("company_ref", "=", company._chorus_vendor_company_ref())]
+        )
+        self.vendor.call("chorus.vendor.customer", "action_reset_registration", customers)
+        order = self.buy(self.pack_200, company)
+        self.assertEqual(order.state, "pending")
+        account = company._chorus_vendor_account(company._chorus_vendor_url())
+        self.assertNotEqual(account.customer_id, old_customer, "registered again, with new credentials")
+        self.vendor.pay(order.payment_url)
+        self.assertEqual(self.check(order)["type"], "success")
+        self.assertEqual(self.wallet(company).balance, balance + 200)
+        self.assertNotEqual(first.name, order.name)
+        # A wrong secret is not a reset: no new registration, the publisher is to be contacted.
+        account.secret = "not-the-secret"
+        with self.assertRaisesRegex(UserError, "refused this company's credentials"):
+            self.check(first)
+        still = company._chorus_vendor_account(company._chorus_vendor_url())
+        self.assertEqual(still.customer_id, account.customer_id, "no new registration on a wrong secret")
 
 
 # On the vendor's portal page of the order: the Demo provider's payment, as its « Pay » does

@@ -232,6 +232,30 @@ class TestWalletPurchase(ChorusSandboxCase):
         self.assertEqual(order.state, "pending")
         self.assertEqual(self.wallet().balance, 50)
 
+    def vendor_orders(self, request_id):
+        with self.sandbox.app.store.transaction() as db:
+            query = "SELECT COUNT(*) FROM vendor_orders WHERE request_id = ?"
+            return db.execute(query, (request_id,)).fetchone()[0]
+
+    def test_lost_order_answer_is_learned_without_a_second_order(self):
+        """The vendor created the order but its answer was lost: kept « Being ordered », the cron
+        posts the same request_id again and learns the order; the vendor never holds two."""
+        self.sandbox_control.fault("drop_after_accept", route="vendor/v2/orders")
+        action, order = self.buy(self.pack_200)
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("The vendor did not answer", action["params"]["message"])
+        self.assertIn("nothing is charged until you pay", action["params"]["message"])
+        self.assertEqual(action["params"]["next"]["res_id"], order.id, "the order opens")
+        self.assertEqual((order.state, order.name, order.payment_url), ("ordering", False, False))
+        self.assertEqual(self.vendor_orders(order.request_id), 1, "the vendor holds the order")
+        self.cron("ir_cron_chorus_token_orders")
+        self.assertEqual(order.state, "pending")
+        self.assertTrue(order.name and order.payment_url)
+        self.assertEqual(self.vendor_orders(order.request_id), 1, "the retry is the same order")
+        self.pay(order)
+        self.assertEqual(order.with_user(self.manager).action_check_payment()["params"]["type"], "success")
+        self.assertEqual((order.state, self.wallet().balance), ("credited", 250))
+
     def test_unpaid_order_is_abandoned_after_thirty_days(self):
         _action, order = self.buy(self.pack_200)
         self.env.cr.execute(

@@ -308,6 +308,7 @@ class SandboxApp:
             if limited:
                 body = {"error": "too many requests", "code": "rate_limited"}
                 return json_response(body, 429, {"Retry-After": vendor.RETRY_AFTER})
+        fault, params = None, {}
         try:
             with self.store.transaction() as db:
                 ctx = self._context(db, request)
@@ -316,19 +317,27 @@ class SandboxApp:
                     if request.method == "POST":
                         vendor.pay(db, ctx.now, parts[1])
                     page = vendor.payment_page(db, parts[1], done=request.method == "POST")
-                    return Response(page, content_type="text/html; charset=utf-8")
-                if parts[0] == "v2" and len(parts) >= 2:
-                    self._count(
-                        db, "/".join(["vendor", *parts[:2], *("<id>" for _ in parts[2:3]), *parts[3:]])
-                    )
-                    return self._vendor_api(db, ctx, request, parts)
+                    response = Response(page, content_type="text/html; charset=utf-8")
+                elif parts[0] == "v2" and len(parts) >= 2:
+                    route = "/".join(["vendor", *parts[:2], *("<id>" for _ in parts[2:3]), *parts[3:]])
+                    self._count(db, route)
+                    # Faults named for this vendor route only (never "*", which targets Chorus):
+                    # the call is processed and committed, then its answer is held or dropped.
+                    fault, params = faults.take(db, route, any_route=False)
+                    response = self._vendor_api(db, ctx, request, parts)
+                else:
+                    response = json_response({"error": "not found", "code": "bad_request"}, 404)
         except vendor.VendorError as err:
             response = json_response({"error": err.message, "code": err.code}, err.status)
             response.headers.update(err.headers)
             return response
         except _BadBodyError:
             return json_response({"error": "the body must be a JSON object", "code": "bad_request"}, 400)
-        return json_response({"error": "not found", "code": "bad_request"}, 404)
+        if fault == faults.TIMEOUT:
+            self.shutdown_event.wait(faults.capped_delay(params.get("delay", self.config.timeout_delay)))
+        elif fault == faults.DROP_AFTER_ACCEPT:
+            raise ConnectionDropped()
+        return response
 
     @staticmethod
     def _vendor_api(db, ctx, request: Request, parts: list) -> Response:

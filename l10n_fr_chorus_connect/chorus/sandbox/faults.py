@@ -10,6 +10,9 @@ What each fault does:
   (default :attr:`SandboxConfig.timeout_delay`, 35 s) — the client gives up first, and on a
   deposit the outcome is unknown to it although Chorus has the flow. Released early on shutdown.
 * ``drop_after_accept``: processed and committed, then the socket is closed without an answer.
+
+The token vendor's routes (``"vendor/v2/orders"``...) play ``timeout`` and ``drop_after_accept``
+only, and only when the fault names them (``"*"`` never reaches the vendor).
 * ``malformed_json``: processed and committed, then a truncated JSON body is sent with HTTP 200.
 * ``http_500`` / ``http_503``: gateway error, nothing processed.
 * ``rate_limit``: HTTP 429 with ``Retry-After: retry_after`` (default 2), nothing processed.
@@ -102,11 +105,12 @@ def clear(db) -> None:
     db.execute("DELETE FROM faults")
 
 
-def take(db, route: str):
-    """Consume the oldest fault matching ``route``: ``(fault, params)`` or ``(None, {})``."""
+def take(db, route: str, *, any_route: bool = True):
+    """Consume the oldest fault matching ``route`` (or ``"*"`` when ``any_route``): ``(fault, params)``
+    or ``(None, {})``."""
     rows = db.execute(
         "SELECT id, fault, remaining, params FROM faults WHERE route IN (?, ?) ORDER BY id",
-        (route, ANY_ROUTE),
+        (route, ANY_ROUTE if any_route else route),
     ).fetchall()
     for row in rows:
         if row["fault"] == EXPIRE_TOKEN and route == TOKEN_ROUTE:

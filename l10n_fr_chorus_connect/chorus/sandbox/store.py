@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS vendor_orders (
     id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, company_ref TEXT NOT NULL, pack_code TEXT NOT NULL,
     tokens INTEGER NOT NULL, amount_untaxed TEXT NOT NULL, amount_tax TEXT NOT NULL,
     amount_total TEXT NOT NULL, environment TEXT NOT NULL, status TEXT NOT NULL, created_at REAL NOT NULL,
-    paid_at REAL, voucher TEXT, voucher_id TEXT UNIQUE, invoice TEXT, redeemed_at REAL);
+    paid_at REAL, voucher TEXT, voucher_id TEXT UNIQUE, invoice TEXT, redeemed_at REAL, request_id TEXT);
 CREATE TABLE IF NOT EXISTS vendor_corrections (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, voucher_id TEXT NOT NULL UNIQUE, customer_id TEXT NOT NULL,
     voucher TEXT NOT NULL, created_at REAL NOT NULL);
@@ -107,6 +107,14 @@ class Store:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
+            # A store written before the order idempotency key (contract v2 §3) gains its column.
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(vendor_orders)")}
+            if "request_id" not in columns:
+                db.execute("ALTER TABLE vendor_orders ADD COLUMN request_id TEXT")
+            db.execute(
+                "CREATE UNIQUE INDEX IF NOT EXISTS vendor_orders_request"
+                " ON vendor_orders (customer_id, request_id)"
+            )
 
     @contextlib.contextmanager
     def _connection(self):

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import html
 import json
+import re
 import secrets
 import uuid
 from decimal import Decimal
@@ -33,7 +34,9 @@ REGISTRATION_KEYS = {
     "database_uuid", "company_id", "company_name", "siret", "vat", "email", "country_code", "street", "zip",
     "city",
 }  # fmt: skip
-ORDER_KEYS = {"pack_code", "environment"}
+ORDER_KEYS = {"pack_code", "environment", "request_id"}
+# The customer's idempotency key of an order (contract v2 §3): letters, digits, ``-`` and ``_``.
+REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # Settings of the control API (``vendor/config``).
 PAYMENT_AVAILABLE = "vendor_payment_available"
 RATE_LIMITED = "vendor_rate_limited"
@@ -152,17 +155,31 @@ def create_order(db, now: float, customer, body: dict, base_url: str) -> dict:
     environment = body.get("environment")
     if not isinstance(environment, str) or _signer(db, environment) is None:
         raise VendorError(400, "the sandbox vendor sells sandbox tokens only (environment: sandbox)")
+    request_id = body.get("request_id")
+    if not isinstance(request_id, str) or not REQUEST_ID.match(request_id):
+        raise VendorError(400, "request_id must be 16 to 64 letters, digits, '-' or '_'")
+    priced = pack(db, str(body.get("pack_code") or ""))
     if store.get_setting(db, PAYMENT_AVAILABLE, 1) in (0, "0", False):
         raise VendorError(503, "no payment provider is available", "payment_unavailable")
-    priced = pack(db, str(body.get("pack_code") or ""))
-    order_id = f"ORD-{uuid.uuid4().hex[:16].upper()}"
-    db.execute(
-        "INSERT INTO vendor_orders (id, customer_id, company_ref, pack_code, tokens, amount_untaxed,"
-        " amount_tax, amount_total, environment, status, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (order_id, customer["id"], customer["company_ref"], priced["code"], priced["tokens"],
-         priced["amount_untaxed"], priced["amount_tax"], priced["amount_total"], environment, PENDING, now),
-    )  # fmt: skip
+    known = db.execute(
+        "SELECT id, pack_code, environment FROM vendor_orders WHERE customer_id = ? AND request_id = ?",
+        (customer["id"], request_id),
+    ).fetchone()
+    if known is not None:
+        # The same order again (the customer did not get the first answer); another pack is a bug.
+        if (known["pack_code"], known["environment"]) != (priced["code"], environment):
+            raise VendorError(409, f"request_id {request_id} was used for another order", "request_id_reused")
+        order_id = known["id"]
+    else:
+        order_id = f"ORD-{uuid.uuid4().hex[:16].upper()}"
+        db.execute(
+            "INSERT INTO vendor_orders (id, customer_id, company_ref, pack_code, tokens, amount_untaxed,"
+            " amount_tax, amount_total, environment, status, created_at, request_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (order_id, customer["id"], customer["company_ref"], priced["code"], priced["tokens"],
+             priced["amount_untaxed"], priced["amount_tax"], priced["amount_total"], environment, PENDING,
+             now, request_id),
+        )  # fmt: skip
     return {
         **order_status(db, order_id, customer),
         "payment_url": f"{base_url}/vendor/pay/{order_id}",
