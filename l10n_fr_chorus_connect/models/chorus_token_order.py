@@ -137,7 +137,9 @@ class ChorusTokenOrder(models.Model):
                 "The vendor did not answer: the order will be checked automatically; nothing is charged "
                 "until you pay."
             )
-            order.message_post(body=f"{message} ({error.message})")
+            order.message_post(
+                body=self.env._("%(message)s (%(error)s)", message=message, error=error.message)
+            )
             notification = self._notification("warning", message)
             notification["params"]["next"] = order._order_screen_action()
             return notification
