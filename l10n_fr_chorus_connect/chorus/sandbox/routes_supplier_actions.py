@@ -58,6 +58,21 @@ def _invoice(ctx: Context, body: dict):
     ).fetchone()
 
 
+def _invoice_or_refusal(ctx: Context, body: dict, action: str = ""):
+    """``(row, None)`` for the invoice ``body`` names (at the status ``action`` needs, if given),
+    else ``(None, refusal)``."""
+    if body.get("identifiantFactureCPP") in (None, ""):
+        return None, missing("identifiantFactureCPP")
+    row = _invoice(ctx, body)
+    if row is None:
+        return None, error(*INVOICE_NOT_FOUND)
+    if action:
+        status = _status(ctx, row)
+        if status != ACTION_STATUSES[action]:
+            return None, _wrong_status(row, status, action)
+    return row, None
+
+
 def _status(ctx: Context, row) -> str:
     current = lifecycle.current(ctx.db, row["id"], ctx.now)
     return current["status"] if current else ""
@@ -87,11 +102,9 @@ def _move_on(ctx: Context, row, status: str, comment: str) -> float:
 
 
 def consulter_fournisseur(ctx: Context, body: dict) -> dict:
-    if body.get("identifiantFactureCPP") in (None, ""):
-        return missing("identifiantFactureCPP")
-    row = _invoice(ctx, body)
-    if row is None:
-        return error(*INVOICE_NOT_FOUND)
+    row, refusal = _invoice_or_refusal(ctx, body)
+    if refusal:
+        return refusal
     buyer = directory.structure_by_siret(row["buyer_siret"])
     service = directory.service_by_code(buyer, row["service_code"]) if buyer and row["service_code"] else None
     size = ctx.db.execute(
@@ -154,15 +167,10 @@ def ajouter_fichier(ctx: Context, body: dict) -> dict:
 # ---------------------------------------------------------------------------- completer
 
 
-def completer(ctx: Context, body: dict) -> dict:  # noqa: PLR0911 - one answer per refusal
-    if body.get("identifiantFactureCPP") in (None, ""):
-        return missing("identifiantFactureCPP")
-    row = _invoice(ctx, body)
-    if row is None:
-        return error(*INVOICE_NOT_FOUND)
-    status = _status(ctx, row)
-    if status != SUSPENDED:
-        return _wrong_status(row, status, "complete")
+def completer(ctx: Context, body: dict) -> dict:
+    row, refusal = _invoice_or_refusal(ctx, body, "complete")
+    if refusal:
+        return refusal
     attachments = body.get("pieceJointeComplementaire") or []
     comment = (body.get("commentaire") or "").strip()
     if not attachments and not comment:
@@ -218,15 +226,10 @@ def _engagement_problem(buyer_siret: str, supplier_siret: str, number: str) -> s
     return ""
 
 
-def recycler(ctx: Context, body: dict) -> dict:  # noqa: PLR0911 - one answer per refusal
-    if body.get("identifiantFactureCPP") in (None, ""):
-        return missing("identifiantFactureCPP")
-    row = _invoice(ctx, body)
-    if row is None:
-        return error(*INVOICE_NOT_FOUND)
-    status = _status(ctx, row)
-    if status != TO_RECYCLE:
-        return _wrong_status(row, status, "recycle")
+def recycler(ctx: Context, body: dict) -> dict:
+    row, refusal = _invoice_or_refusal(ctx, body, "recycle")
+    if refusal:
+        return refusal
     recipient = body.get("destinataire") or {}
     reference = body.get("reference") or {}
     buyer_siret = (recipient.get("codeDestinataire") or row["buyer_siret"]).strip()
