@@ -215,7 +215,7 @@ class ChorusClient(SupplierActionsMixin):
             raise ConnectionFailedError(
                 f"Connection to {route} failed: {exc}",
                 endpoint=route,
-                outcome_unknown=deposit and not _failed_before_sending(exc),
+                outcome_unknown=deposit and not failed_before_sending(exc),
             ) from exc
         except requests.exceptions.RequestException as exc:
             raise ConnectionFailedError(f"Request to {route} failed: {exc}", endpoint=route) from exc
@@ -518,8 +518,10 @@ def _no_result(error: NotFoundError) -> bool:
     return error.code == contract.NO_RESULT_CODE or contract.NO_RESULT_LABEL in (error.label or "")
 
 
-def _failed_before_sending(exc: requests.exceptions.ConnectionError) -> bool:
-    """Connection refused / unresolvable host: nothing left this machine."""
+def failed_before_sending(exc: requests.exceptions.ConnectionError) -> bool:
+    """Connection refused / unresolvable host / connect timeout: nothing left this machine.
+
+    (urllib3 2 names an unknown host NameResolutionError, a NewConnectionError too.)"""
     reason = exc.args[0] if exc.args else None
     if isinstance(reason, MaxRetryError):
         reason = reason.reason

@@ -20,7 +20,8 @@ import uuid
 from urllib.parse import quote
 
 import requests
-import urllib3
+
+from .client import failed_before_sending
 
 API_PREFIX = "/vendor/v2"
 DEFAULT_TIMEOUT = 15.0
@@ -65,15 +66,6 @@ def new_request_id() -> str:
     return uuid.uuid4().hex
 
 
-def _never_connected(err: requests.RequestException) -> bool:
-    """True when the connection failed before anything was sent (refused, unknown host)."""
-    reason = getattr(err.args[0], "reason", None) if err.args else None
-    # urllib3 2 names an unknown host NameResolutionError, a NewConnectionError too.
-    return isinstance(err, requests.ConnectionError) and isinstance(
-        reason, urllib3.exceptions.NewConnectionError
-    )
-
-
 class VendorUnreachableError(VendorError):
     """No usable answer from the vendor, or the vendor is unavailable (5xx)."""
 
@@ -112,7 +104,7 @@ class TokenVendorClient:
         except requests.RequestException as err:
             raise VendorUnreachableError(
                 f"the token vendor cannot be reached ({type(err).__name__})",
-                outcome_unknown=not _never_connected(err),
+                outcome_unknown=not failed_before_sending(err),
             ) from err
         try:
             body = response.json()
