@@ -382,9 +382,8 @@ class ChorusTokenWallet(models.Model):
         """+N for a verified voucher, once: returns the entry, or an empty recordset if already credited."""
         self.ensure_one()
         self._lock()
-        ledger = self.env["chorus.token.ledger"].sudo()
-        if ledger.search_count([("voucher_id", "=", payload["voucher_id"])]):
-            return ledger
+        if self._voucher_used(payload["voucher_id"]):
+            return self.env["chorus.token.ledger"]
         before = self._ledger_sums().get(self.id, 0)
         records = self._append(
             [
@@ -555,11 +554,10 @@ class ChorusTokenWallet(models.Model):
         Returns the number applied (their messages appended to ``messages`` when given); raises
         VendorError when the vendor cannot be read."""
         company = company.sudo()
-        if not company._chorus_vendor_account(company._chorus_vendor_url()):
+        account = company._chorus_vendor_account(company._chorus_vendor_url())
+        if not account:
             return 0
-        environment = company.chorus_environment
-        client = company._chorus_vendor_client(environment, register=False)
-        account = company._chorus_vendor_account(client.base_url)
+        client = company._chorus_vendor_client(company.chorus_environment, register=False)
         applied = 0
         for voucher in client.corrections(account.last_correction or ""):
             payload = voucher.get("payload") if isinstance(voucher, dict) else None
