@@ -444,9 +444,7 @@ class ChorusTokenWallet(models.Model):
             return "danger", refusal.message
         if payload["kind"] == REFUND:
             return self._apply_refund_voucher(payload)
-        order = order or self.env["chorus.token.order"].sudo().search(
-            [("company_id", "=", self.company_id.id), ("name", "=", payload["order_id"])], limit=1
-        )
+        order = order or self._order_of(payload)
         if self._voucher_used(payload["voucher_id"]):
             return self._refuse_replay(payload, order)
         try:
@@ -490,6 +488,14 @@ class ChorusTokenWallet(models.Model):
             balance=credited.balance_after,
         )
 
+    def _order_of(self, payload):
+        """The company's order the voucher names (empty when this database holds no such order)."""
+        return (
+            self.env["chorus.token.order"]
+            .sudo()
+            .search([("company_id", "=", self.company_id.id), ("name", "=", payload["order_id"])], limit=1)
+        )
+
     def _voucher_used(self, voucher_id):
         return bool(self.env["chorus.token.ledger"].sudo().search_count([("voucher_id", "=", voucher_id)]))
 
@@ -514,11 +520,7 @@ class ChorusTokenWallet(models.Model):
             return "info", self.env._(
                 "Correction %(voucher)s was already applied.", voucher=payload["voucher_id"]
             )
-        order = (
-            self.env["chorus.token.order"]
-            .sudo()
-            .search([("company_id", "=", self.company_id.id), ("name", "=", payload["order_id"])], limit=1)
-        )
+        order = self._order_of(payload)
         before = self._ledger_sums().get(self.id, 0)
         reason = self.env._(
             "Order %(order)s refunded by the vendor: %(count)s tokens taken back",
