@@ -9,8 +9,8 @@ Where the keys come from, first found wins:
   restart, only among the keys of the file), else the Odoo option ``chorus_token_vendor_key_id``,
   else ``CHORUS_TOKEN_VENDOR_KEY_ID``; with a single-key JSON file, that key.
 
-The canonical payload is the one of the customer addon (``chorus/vouchers.py``): JSON, sorted
-keys, no spaces, UTF-8, so both sides sign and verify the same bytes.
+The canonical payload and the public key encoding are the customer addon's own
+(``chorus/vouchers.py``, imported here): both sides sign and verify the same bytes.
 """
 
 import base64
@@ -22,6 +22,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from odoo.tools import config
 
+from odoo.addons.l10n_fr_chorus_connect.chorus.vouchers import (  # noqa: F401 (public_key_b64: for the tests)
+    canonical_payload,
+    public_key_b64,
+)
+
 KEY_FILE_OPTION = "chorus_token_vendor_key_file"
 KEY_ID_OPTION = "chorus_token_vendor_key_id"
 KEY_FILE_ENV = "CHORUS_TOKEN_VENDOR_KEY_FILE"
@@ -31,10 +36,6 @@ KEY_ID_PARAM = "chorus_token_vendor.key_id"
 
 class SigningKeyMissingError(RuntimeError):
     """No usable signing key: the vendor cannot sell (orders answer payment_unavailable)."""
-
-
-def canonical_payload(payload):
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def _key_file_path():
@@ -76,11 +77,6 @@ def active_key(param_key_id=""):
     if key_id not in keys:
         raise SigningKeyMissingError(f"the key id {key_id!r} is not in the key file (ids: {', '.join(keys)})")
     return key_id, keys[key_id]
-
-
-def public_key_b64(private_key):
-    raw = private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return base64.b64encode(raw).decode("ascii")
 
 
 def sign(private_key, payload):

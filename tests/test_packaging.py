@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from translations import assert_french_complete_with_placeholders
+
 REPO = Path(__file__).resolve().parent.parent
 ADDON = REPO / "l10n_fr_chorus_connect"
 
@@ -80,18 +82,8 @@ def test_requirements_cover_what_odoo_auto_installs_with_our_dependencies():
         assert requirements["phonenumbers"].specifier.contains(version)
 
 
-PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sdr]|%[sdr]|\{[a-z_0-9]*\}")
-
-
 def test_french_translation_is_complete_and_keeps_placeholders():
-    import polib
-
-    template = polib.pofile(str(ADDON / "i18n" / "l10n_fr_chorus_connect.pot"))
-    french = {entry.msgid: entry.msgstr for entry in polib.pofile(str(ADDON / "i18n" / "fr.po"))}
-    missing = [entry.msgid for entry in template if entry.msgid and not french.get(entry.msgid)]
-    assert not missing, f"{len(missing)} terms without French translation, e.g. {missing[:5]}"
-    for msgid, msgstr in french.items():
-        assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(msgstr)), msgid
+    assert_french_complete_with_placeholders(ADDON)
 
 
 def test_every_french_term_is_in_the_template():

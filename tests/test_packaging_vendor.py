@@ -1,7 +1,6 @@
 """The token vendor's contracts: README rendered from its fragments, manifest sane, French complete."""
 
 import ast
-import re
 import sys
 from pathlib import Path
 
@@ -12,8 +11,7 @@ ADDON = REPO / "chorus_token_vendor"
 
 sys.path.insert(0, str(REPO / "setup"))
 from render_readme import render  # noqa: E402
-
-PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sdr]|%[sdr]|\{[a-z_0-9]*\}")
+from translations import assert_french_complete_with_placeholders  # noqa: E402
 
 
 def manifest():
@@ -51,10 +49,5 @@ def test_packaging_dir_points_at_the_addon():
 
 
 def test_french_translation_is_complete_and_keeps_placeholders():
-    polib = pytest.importorskip("polib")
-    template = polib.pofile(str(ADDON / "i18n" / "chorus_token_vendor.pot"))
-    french = {entry.msgid: entry.msgstr for entry in polib.pofile(str(ADDON / "i18n" / "fr.po"))}
-    missing = [entry.msgid for entry in template if entry.msgid and not french.get(entry.msgid)]
-    assert not missing, f"{len(missing)} terms without French translation, e.g. {missing[:5]}"
-    for msgid, msgstr in french.items():
-        assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(msgstr)), msgid
+    pytest.importorskip("polib")
+    assert_french_complete_with_placeholders(ADDON)

@@ -2,17 +2,21 @@
 
 Usage: python3 tests/vendor_keys.py KEY_FILE KEY_ID [NEXT_KEY_ID]
 The file is the JSON map {key_id: PEM} read by chorus_token_vendor (README: key file); the
-first key signs, the second one is there for a key rotation test.
+first key signs, the second one is there for a key rotation test. Exports: the signing key id
+(CHORUS_TEST_VENDOR_KEY_ID) and every public key by id (CHORUS_TEST_VENDOR_KEYS).
 """
 
-import base64
 import json
 import os
 import shlex
 import sys
+from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "l10n_fr_chorus_connect"))
+from chorus.vouchers import public_key_b64  # the customer's own encoding of a public key
 
 
 def main(path, *key_ids):
@@ -26,17 +30,8 @@ def main(path, *key_ids):
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         json.dump(pems, handle)
-    publics = [
-        base64.b64encode(
-            key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        ).decode("ascii")
-        for key in keys.values()
-    ]
-    names = [("CHORUS_TEST_VENDOR_KEY_ID", "CHORUS_TEST_VENDOR_PUBLIC_KEY")]
-    names.append(("CHORUS_TEST_VENDOR_NEXT_KEY_ID", "CHORUS_TEST_VENDOR_NEXT_PUBLIC_KEY"))
-    for (id_name, key_name), key_id, public in zip(names, key_ids, publics, strict=False):
-        print(f"export {id_name}={shlex.quote(key_id)} {key_name}={shlex.quote(public)}")
-    every_key = json.dumps(dict(zip(key_ids, publics, strict=True)))
+    every_key = json.dumps({key_id: public_key_b64(key) for key_id, key in keys.items()})
+    print(f"export CHORUS_TEST_VENDOR_KEY_ID={shlex.quote(key_ids[0])}")
     print(f"export CHORUS_TEST_VENDOR_KEYS={shlex.quote(every_key)}")
 
 

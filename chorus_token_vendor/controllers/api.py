@@ -18,6 +18,8 @@ from odoo.exceptions import ConcurrencyError, ValidationError
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
+from odoo.addons.l10n_fr_chorus_connect.chorus.token_vendor import REGISTRATION_FIELDS
+
 from .. import signing
 from ..models.rate_limit import check_rate_limit
 from ..models.sale_order import wait_lock
@@ -27,20 +29,8 @@ _logger = logging.getLogger(__name__)
 SIRET = re.compile(r"^\d{14}$")
 ENVIRONMENTS = ("production", "qualification")
 # The body keys of contract v2 (§2 and §3): anything else is refused, as the sandbox vendor does.
-REGISTRATION_KEYS = frozenset(
-    (
-        "database_uuid",
-        "company_id",
-        "company_name",
-        "siret",
-        "vat",
-        "email",
-        "country_code",
-        "street",
-        "zip",
-        "city",
-    )
-)
+# The registration keys are the ones the customer's client sends: one list for both sides.
+REGISTRATION_KEYS = frozenset(REGISTRATION_FIELDS)
 ORDER_KEYS = frozenset(("pack_code", "environment", "request_id"))
 # The customer's idempotency key of an order (contract v2 §3): the same key answers the same order.
 REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")

@@ -95,8 +95,9 @@ class VendorApiCase(HttpCase):
         self.assertNotIn("error", answer, answer)
         return answer.get("result")
 
-    def pay(self, customer, order_answer):
-        """What the buyer's browser does on the payment page, with the Demo provider."""
+    def simulate_payment(self, order_answer):
+        """What the buyer's browser does on the payment page, with the Demo provider: the payment is
+        done, Odoo has not post-processed it yet. Answers the ``sale.order``."""
         order = self.env["sale.order"].search([("name", "=", order_answer["order_id"])])
         page = self.url_open(order_answer["payment_url"])
         self.assertEqual(page.status_code, 200)
@@ -120,6 +121,11 @@ class VendorApiCase(HttpCase):
             "/payment/demo/simulate_payment",
             {"reference": processing["reference"], "payment_details": "4242", "simulated_state": "done"},
         )
+        return order
+
+    def pay(self, customer, order_answer):
+        """Pays on the payment page, then reads the order as the customer does."""
+        self.simulate_payment(order_answer)
         status, answer, _headers = self.call(
             "GET", f"/vendor/v2/orders/{order_answer['order_id']}", None, customer
         )

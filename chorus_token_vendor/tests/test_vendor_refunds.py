@@ -1,5 +1,3 @@
-import re
-
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
@@ -35,28 +33,7 @@ class TestVendorRefunds(VendorApiCase):
         the publisher refunds it as a paid order, and the voucher the customer then reads is revoked."""
         customer = self.register()
         ordered = self.order(customer)
-        order = self.env["sale.order"].search([("name", "=", ordered["order_id"])])
-        page = self.url_open(ordered["payment_url"])
-        csrf_token = re.search(r'csrf_token: "([^"]+)"', page.text).group(1)
-        processing = self.jsonrpc(
-            f"/my/orders/{order.id}/transaction",
-            {
-                "access_token": order.access_token,
-                "provider_id": self.demo.id,
-                "payment_method_id": self.demo_method.id,
-                "token_id": None,
-                "amount": order.amount_total,
-                "flow": "direct",
-                "tokenization_requested": False,
-                "landing_route": order.get_portal_url(),
-                "is_validation": False,
-                "csrf_token": csrf_token,
-            },
-        )
-        self.jsonrpc(
-            "/payment/demo/simulate_payment",
-            {"reference": processing["reference"], "payment_details": "4242", "simulated_state": "done"},
-        )
+        order = self.simulate_payment(ordered)
         self.assertFalse(order.chorus_vendor_voucher_ids, "no voucher before the post-processing")
         order.action_chorus_vendor_refund()
         self.assertEqual(order.chorus_vendor_voucher_ids.mapped("state"), ["revoked"])

@@ -382,9 +382,8 @@ class ChorusTokenWallet(models.Model):
         """+N for a verified voucher, once: returns the entry, or an empty recordset if already credited."""
         self.ensure_one()
         self._lock()
-        ledger = self.env["chorus.token.ledger"].sudo()
-        if ledger.search_count([("voucher_id", "=", payload["voucher_id"])]):
-            return ledger
+        if self._voucher_used(payload["voucher_id"]):
+            return self.env["chorus.token.ledger"]
         before = self._ledger_sums().get(self.id, 0)
         records = self._append(
             [
@@ -445,9 +444,7 @@ class ChorusTokenWallet(models.Model):
             return "danger", refusal.message
         if payload["kind"] == REFUND:
             return self._apply_refund_voucher(payload)
-        order = order or self.env["chorus.token.order"].sudo().search(
-            [("company_id", "=", self.company_id.id), ("name", "=", payload["order_id"])], limit=1
-        )
+        order = order or self._order_of(payload)
         if self._voucher_used(payload["voucher_id"]):
             return self._refuse_replay(payload, order)
         try:
@@ -491,6 +488,14 @@ class ChorusTokenWallet(models.Model):
             balance=credited.balance_after,
         )
 
+    def _order_of(self, payload):
+        """The company's order the voucher names (empty when this database holds no such order)."""
+        return (
+            self.env["chorus.token.order"]
+            .sudo()
+            .search([("company_id", "=", self.company_id.id), ("name", "=", payload["order_id"])], limit=1)
+        )
+
     def _voucher_used(self, voucher_id):
         return bool(self.env["chorus.token.ledger"].sudo().search_count([("voucher_id", "=", voucher_id)]))
 
@@ -515,11 +520,7 @@ class ChorusTokenWallet(models.Model):
             return "info", self.env._(
                 "Correction %(voucher)s was already applied.", voucher=payload["voucher_id"]
             )
-        order = (
-            self.env["chorus.token.order"]
-            .sudo()
-            .search([("company_id", "=", self.company_id.id), ("name", "=", payload["order_id"])], limit=1)
-        )
+        order = self._order_of(payload)
         before = self._ledger_sums().get(self.id, 0)
         reason = self.env._(
             "Order %(order)s refunded by the vendor: %(count)s tokens taken back",
@@ -555,11 +556,10 @@ class ChorusTokenWallet(models.Model):
         Returns the number applied (their messages appended to ``messages`` when given); raises
         VendorError when the vendor cannot be read."""
         company = company.sudo()
-        if not company._chorus_vendor_account(company._chorus_vendor_url()):
+        account = company._chorus_vendor_account(company._chorus_vendor_url())
+        if not account:
             return 0
-        environment = company.chorus_environment
-        client = company._chorus_vendor_client(environment, register=False)
-        account = company._chorus_vendor_account(client.base_url)
+        client = company._chorus_vendor_client(company.chorus_environment, register=False)
         applied = 0
         for voucher in client.corrections(account.last_correction or ""):
             payload = voucher.get("payload") if isinstance(voucher, dict) else None

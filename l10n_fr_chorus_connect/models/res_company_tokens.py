@@ -128,9 +128,7 @@ class ResCompany(models.Model):
             # The in-process sandbox is this database's own simulator: it outlives rolled back
             # transactions and restored backups, so the company is its own publisher and resets itself.
             with app.store.transaction() as db:
-                sandbox_vendor.forget_customer(
-                    db, f"{registration['database_uuid']}:{registration['company_id']}"
-                )
+                sandbox_vendor.forget_customer(db, self._chorus_vendor_company_ref())
             answer = client.register(registration)
         return accounts.create(
             {

@@ -114,11 +114,7 @@ class VendorBackOffice:
 def harness_keys():
     """``{key_id: public key}`` the harness generated (``CHORUS_TEST_VENDOR_KEYS`` lists them all
     when the key file holds several, for the rotation test)."""
-    keys = json.loads(os.environ.get("CHORUS_TEST_VENDOR_KEYS") or "{}")
-    key_id = os.environ.get("CHORUS_TEST_VENDOR_KEY_ID")
-    if key_id and os.environ.get("CHORUS_TEST_VENDOR_PUBLIC_KEY"):
-        keys.setdefault(key_id, os.environ["CHORUS_TEST_VENDOR_PUBLIC_KEY"])
-    return keys
+    return json.loads(os.environ.get("CHORUS_TEST_VENDOR_KEYS") or "{}")
 
 
 @tagged("post_install", "-at_install", "chorus_vendor_2db")
