@@ -20,7 +20,7 @@ class AccountEdiXmlCii(models.AbstractModel):
     _inherit = "account.edi.xml.cii"
 
     def _chorus_adjust_tree(self, tree, invoice):
-        super()._chorus_adjust_tree(tree, invoice)
+        result = super()._chorus_adjust_tree(tree, invoice)
         entry = invoice._chorus_framework_entry()
         self._chorus_set_business_process(tree, entry.short)
         (main_siret, main_service), (moe_siret, moe_service) = invoice._chorus_framework_parties()
@@ -28,6 +28,7 @@ class AccountEdiXmlCii(models.AbstractModel):
             self._chorus_note_party(tree, frameworks.MAIN_CONTRACTOR_NOTE, main_siret, main_service)
         if entry.moe:
             self._chorus_note_party(tree, frameworks.MOE_NOTE, moe_siret, moe_service)
+        return result
 
     def _chorus_set_business_process(self, tree, short):
         context = tree.find("rsm:ExchangedDocumentContext", NS)

@@ -11,11 +11,12 @@ class AccountEdiXmlCii(models.AbstractModel):
     _inherit = "account.edi.xml.cii"
 
     def _chorus_adjust_tree(self, tree, invoice):
-        super()._chorus_adjust_tree(tree, invoice)
+        result = super()._chorus_adjust_tree(tree, invoice)
         categories = {code.text for code in tree.iterfind(".//ram:ApplicableTradeTax/ram:CategoryCode", NS)}
         if categories != {"O"}:
-            return
+            return result
         for party in ("SellerTradeParty", "BuyerTradeParty", "SellerTaxRepresentativeTradeParty"):
             for registration in tree.iterfind(f".//ram:{party}/ram:SpecifiedTaxRegistration", NS):
                 if registration.find("ram:ID[@schemeID='VA']", NS) is not None:
                     registration.getparent().remove(registration)
+        return result
