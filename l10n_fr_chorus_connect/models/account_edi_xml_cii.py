@@ -107,6 +107,11 @@ class AccountEdiXmlCii(models.AbstractModel):
         if not self._chorus_applies(invoice):
             return xml, errors
         tree = etree.fromstring(xml)
+        self._chorus_adjust_tree(tree, invoice)
+        return etree.tostring(cleanup_xml_node(tree), xml_declaration=True, encoding="UTF-8"), errors
+
+    def _chorus_adjust_tree(self, tree, invoice):
+        """What Chorus Pro needs in Odoo's CII, on the tree parsed once (extensions add their steps)."""
         self._chorus_name_products(tree)
         self._chorus_drop_delivery_contact(tree)
         self._chorus_set_unit_prices(tree, invoice)
@@ -116,7 +121,6 @@ class AccountEdiXmlCii(models.AbstractModel):
         self._chorus_set_buyer_address(tree, invoice)
         self._chorus_drop_rate_when_not_subject_to_vat(tree)
         self._chorus_set_payment_means(tree, invoice)
-        return etree.tostring(cleanup_xml_node(tree), xml_declaration=True, encoding="UTF-8"), errors
 
     def _chorus_name_products(self, tree):
         """BT-153 item name is mandatory: lines without a product get their label as name."""

@@ -11,7 +11,6 @@
 from lxml import etree
 
 from odoo import models
-from odoo.tools import cleanup_xml_node
 
 from ..chorus import frameworks
 from .account_edi_xml_cii import NS, RAM
@@ -20,11 +19,8 @@ from .account_edi_xml_cii import NS, RAM
 class AccountEdiXmlCii(models.AbstractModel):
     _inherit = "account.edi.xml.cii"
 
-    def _export_invoice(self, invoice):
-        xml, errors = super()._export_invoice(invoice)
-        if not self._chorus_applies(invoice):
-            return xml, errors
-        tree = etree.fromstring(xml)
+    def _chorus_adjust_tree(self, tree, invoice):
+        result = super()._chorus_adjust_tree(tree, invoice)
         entry = invoice._chorus_framework_entry()
         self._chorus_set_business_process(tree, entry.short)
         (main_siret, main_service), (moe_siret, moe_service) = invoice._chorus_framework_parties()
@@ -32,7 +28,7 @@ class AccountEdiXmlCii(models.AbstractModel):
             self._chorus_note_party(tree, frameworks.MAIN_CONTRACTOR_NOTE, main_siret, main_service)
         if entry.moe:
             self._chorus_note_party(tree, frameworks.MOE_NOTE, moe_siret, moe_service)
-        return etree.tostring(cleanup_xml_node(tree), xml_declaration=True, encoding="UTF-8"), errors
+        return result
 
     def _chorus_set_business_process(self, tree, short):
         context = tree.find("rsm:ExchangedDocumentContext", NS)

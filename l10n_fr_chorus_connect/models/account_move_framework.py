@@ -124,44 +124,50 @@ class AccountMove(models.Model):
             moe_siret=moe_siret,
             moe_service=moe_service,
         )
+        if not found:
+            return
         name = dict(self._fields["chorus_framework"]._description_selection(self.env)).get(entry.short)
         _ = self.env._
-        for key in found:
-            if key == "credit_note_not_allowed":
-                field = "chorus_framework"
-                message = _("Chorus Pro takes no credit note in the framework %(framework)s.", framework=name)
-                fix = _(
+        # Problem key -> (field to fix, message, fix).
+        wording = {
+            "credit_note_not_allowed": (
+                "chorus_framework",
+                _("Chorus Pro takes no credit note in the framework %(framework)s.", framework=name),
+                _(
                     "Correct the amounts in the next draft statement, or choose the framework of the "
                     "original invoice."
-                )
-            elif key == "not_paid":
-                field = "chorus_framework"
-                message = _("The framework %(framework)s is for an invoice already paid.", framework=name)
-                fix = _("Register the payment of the invoice first, or choose A1 (supplier invoice).")
-            elif key == "main_contractor_missing":
-                field = "chorus_main_contractor_siret"
-                message = _(
-                    "The framework %(framework)s needs the SIRET of the main contractor.", framework=name
-                )
-                fix = _("Enter the SIRET of the market's main contractor, who validates this invoice.")
-            elif key == "main_contractor_invalid":
-                field = "chorus_main_contractor_siret"
-                message = _("The main contractor SIRET %(siret)s is not valid.", siret=main_siret)
-                fix = _("Correct the main contractor SIRET: 14 digits with a valid check digit.")
-            elif key == "moe_missing":
-                field = "chorus_moe_siret"
-                message = _(
-                    "The framework %(framework)s needs the SIRET of the project manager.", framework=name
-                )
-                fix = _("Enter the SIRET of the project manager (maîtrise d'œuvre) named in the market.")
-            elif key == "moe_invalid":
-                field = "chorus_moe_siret"
-                message = _("The project manager SIRET %(siret)s is not valid.", siret=moe_siret)
-                fix = _("Correct the project manager SIRET: 14 digits with a valid check digit.")
-            else:
-                field = "chorus_moe_service"
-                message = _(
-                    "The framework %(framework)s needs the service of the project manager.", framework=name
-                )
-                fix = _("Enter the Chorus Pro service code of the project manager.")
-            problem(field, message, fix)
+                ),
+            ),
+            "not_paid": (
+                "chorus_framework",
+                _("The framework %(framework)s is for an invoice already paid.", framework=name),
+                _("Register the payment of the invoice first, or choose A1 (supplier invoice)."),
+            ),
+            "main_contractor_missing": (
+                "chorus_main_contractor_siret",
+                _("The framework %(framework)s needs the SIRET of the main contractor.", framework=name),
+                _("Enter the SIRET of the market's main contractor, who validates this invoice."),
+            ),
+            "main_contractor_invalid": (
+                "chorus_main_contractor_siret",
+                _("The main contractor SIRET %(siret)s is not valid.", siret=main_siret),
+                _("Correct the main contractor SIRET: 14 digits with a valid check digit."),
+            ),
+            "moe_missing": (
+                "chorus_moe_siret",
+                _("The framework %(framework)s needs the SIRET of the project manager.", framework=name),
+                _("Enter the SIRET of the project manager (maîtrise d'œuvre) named in the market."),
+            ),
+            "moe_invalid": (
+                "chorus_moe_siret",
+                _("The project manager SIRET %(siret)s is not valid.", siret=moe_siret),
+                _("Correct the project manager SIRET: 14 digits with a valid check digit."),
+            ),
+            "moe_service_missing": (
+                "chorus_moe_service",
+                _("The framework %(framework)s needs the service of the project manager.", framework=name),
+                _("Enter the Chorus Pro service code of the project manager."),
+            ),
+        }
+        for key in found:
+            problem(*wording[key])

@@ -11,11 +11,7 @@ import os
 from odoo import models
 
 from ..chorus.identifiers import siret_error
-from ..chorus.supplier_actions import (
-    ATTACHMENT_EXTENSIONS,
-    ATTACHMENT_MAX_BYTES,
-    ATTACHMENT_NAME_MAX_LENGTH,
-)
+from ..chorus.supplier_actions import attachment_problems
 from ..chorus.values import (
     REQUIREMENT_ENGAGEMENT,
     REQUIREMENT_SERVICE,
@@ -291,44 +287,30 @@ class AccountMove(models.Model):
             )
 
     def _chorus_check_attachments(self, problem):
+        _ = self.env._
         for attachment in self.chorus_attachment_ids:
             name = attachment.name or ""
-            extension = os.path.splitext(name)[1].lower()
-            size = attachment.file_size or 0
-            if len(name) > ATTACHMENT_NAME_MAX_LENGTH:
-                problem(
-                    "chorus_attachment_ids",
-                    self.env._("The attachment name %(name)s has more than 50 characters.", name=name),
-                    self.env._("Rename the file (50 characters at most, extension included)."),
-                )
-            if not extension:
-                problem(
-                    "chorus_attachment_ids",
-                    self.env._("The attachment %(name)s has no extension.", name=name),
-                    self.env._("Rename the file with its extension, e.g. .pdf."),
-                )
-            elif extension not in ATTACHMENT_EXTENSIONS:
-                problem(
-                    "chorus_attachment_ids",
-                    self.env._(
+            for found in attachment_problems(name, attachment.file_size or 0):
+                if found == "name":
+                    message = _("The attachment name %(name)s has more than 50 characters.", name=name)
+                    fix = _("Rename the file (50 characters at most, extension included).")
+                elif found == "no_extension":
+                    message = _("The attachment %(name)s has no extension.", name=name)
+                    fix = _("Rename the file with its extension, e.g. .pdf.")
+                elif found == "extension":
+                    message = _(
                         "Chorus Pro does not accept %(extension)s files (%(name)s).",
-                        extension=extension,
+                        extension=os.path.splitext(name)[1].lower(),
                         name=name,
-                    ),
-                    self.env._("Convert the file to an accepted format, e.g. PDF."),
-                )
-            if not size:
-                problem(
-                    "chorus_attachment_ids",
-                    self.env._("The attachment %(name)s is empty.", name=name),
-                    self.env._("Remove the empty file."),
-                )
-            elif size > ATTACHMENT_MAX_BYTES:
-                problem(
-                    "chorus_attachment_ids",
-                    self.env._("The attachment %(name)s is larger than 10 MB.", name=name),
-                    self.env._("Compress or split the file."),
-                )
+                    )
+                    fix = _("Convert the file to an accepted format, e.g. PDF.")
+                elif found == "empty":
+                    message = _("The attachment %(name)s is empty.", name=name)
+                    fix = _("Remove the empty file.")
+                else:
+                    message = _("The attachment %(name)s is larger than 10 MB.", name=name)
+                    fix = _("Compress or split the file.")
+                problem("chorus_attachment_ids", message, fix)
 
     def _chorus_check_facturx(self, problem):
         for found in self.env["chorus.facturx"]._check_move(self):

@@ -131,7 +131,7 @@ class ChorusInvoiceAction(models.Model):
         if status == expected:
             return None
         done = self.search([("move_id", "=", move.id), ("kind", "=", kind), ("state", "=", "done")], limit=1)
-        if done and status != expected:
+        if done:
             return self._outcome("already", done._already_message())
         label = self.env._(catalogue.invoice_status(status).label_en) if status else "?"
         if kind == "complete":
