@@ -19,6 +19,8 @@ class ChorusInvoiceStatus(models.Model):
     def _compute_payment_clock(self):
         self.payment_clock = False
         paris = self.with_context(tz="Europe/Paris")
+        # The history the stored deadline was computed from: one day's statuses in the order they came.
+        histories = self.move_id._chorus_status_dates()
         for move in self.move_id:
             lines = move.chorus_status_ids
             day = {
@@ -27,7 +29,7 @@ class ChorusInvoiceStatus(models.Model):
                 if line.date
             }
             days = DAYS_BY_CATEGORY[move.commercial_partner_id.chorus_payment_category or "public_body"]
-            history = [(on, line.code) for line, on in day.items()]
+            history = histories.get(move.id, [])
             clock = payment_deadlines.payment_clock(days, move.chorus_flow_id.deposit_date, history)
             paid_out = payment_deadlines.paid_out_on(history)
             resumed = False

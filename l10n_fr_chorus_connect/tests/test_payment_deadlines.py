@@ -123,6 +123,19 @@ class TestPaymentDeadlines(FollowedInvoices, ChorusDepositCase):
             ],
         )
 
+    def test_clock_column_reads_the_history_of_one_day_in_the_order_it_happened(self):
+        """Completed the day it was suspended: the column says what the stored deadline says."""
+        move = self.followed_invoice(
+            "2025-03-03",
+            [("2025-03-04", "MISE_A_DISPOSITION"), ("2025-03-24", "SUSPENDUE"), ("2025-03-24", "COMPLETEE")],
+        )
+        self.assertEqual(move.chorus_payment_due, datetime.date(2025, 4, 23))  # 30 days after completion
+        self.env.invalidate_all()  # the history as a form reads it: newest first (the model's order)
+        self.assertEqual(
+            move.chorus_status_ids.sorted(lambda line: (line.date, line.entry_id)).mapped("payment_clock"),
+            ["Clock starts: 30 days", "Clock stopped", "New period: to be paid by 04/23/2025"],
+        )
+
     def test_kind_of_buyer_guessed_from_the_directory_name_and_editable(self):
         self.assertEqual(self.public_partner.chorus_payment_category, "local")
         self.assertEqual(category_from_name("CHU DE BORDEAUX"), "health")
