@@ -381,7 +381,9 @@ class ChorusFlow(models.Model):
 
     @api.model
     def _create_attempt(self, move, document):
-        flow = self.create(
+        # Its « created » line in the company's language, as its tracked states (a cron has no lang).
+        in_company_lang = self.with_context(lang=move.company_id.partner_id.lang or self.env.lang)
+        flow = in_company_lang.create(
             {
                 "company_id": move.company_id.id,
                 "move_ids": [fields.Command.set(move.ids)],
@@ -413,7 +415,7 @@ class ChorusFlow(models.Model):
                 "chorus_status_final": False,
             }
         )
-        return flow
+        return flow.with_env(self.env)
 
     # ------------------------------------------------------------------
     # Outcomes (caller holds the flow row lock)

@@ -294,8 +294,9 @@ class ChorusTokenOrder(models.Model):
             ]
         )
         for order in expired:
-            order.state = "failed"
-            order.message_post(body=self.env._("Not paid within 30 days: the order is abandoned."))
+            in_lang = order._in_company_lang()
+            in_lang.state = "failed"
+            in_lang.message_post(body=in_lang.env._("Not paid within 30 days: the order is abandoned."))
         domain = [("state", "in", ("ordering", "pending", "paid"))]
         orders = self.search(domain, limit=batch_size, order="last_check_at ASC NULLS FIRST, id")
         cron = self.env["ir.cron"]
@@ -303,7 +304,7 @@ class ChorusTokenOrder(models.Model):
             remaining=len(orders) if len(orders) < batch_size else self.search_count(domain)
         )
         for order_id in orders.ids:
-            order = self.browse(order_id)
+            order = self.browse(order_id)._in_company_lang()
             try:
                 order._check_payment()
             except (VendorError, UserError) as error:
@@ -312,6 +313,10 @@ class ChorusTokenOrder(models.Model):
                 self.browse(order_id).last_check_at = fields.Datetime.now()
             if not cron._commit_progress(1):
                 break
+
+    def _in_company_lang(self):
+        """This order as the cron reads it to its company: in the company's language (a cron has none)."""
+        return self.with_context(lang=self.company_id.partner_id.lang or self.env.lang)
 
     def _notification(self, kind, message):
         return chorus_notification(self.env, message, kind, title=self.env._("Chorus Pro tokens"))

@@ -585,8 +585,11 @@ class ChorusTokenWallet(models.Model):
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(companies))
         for company_id in companies.ids:
+            company = self.env["res.company"].browse(company_id)
+            # Written in the company's wallet and orders in the company's language (a cron has none).
+            company = company.with_context(lang=company.partner_id.lang or self.env.lang)
             try:
-                self._poll_corrections(self.env["res.company"].browse(company_id))
+                self.with_env(company.env)._poll_corrections(company)
             except (VendorError, UserError) as error:
                 self.env.cr.rollback()
                 _logger.info("Chorus Pro token corrections of company %s not read: %s", company_id, error)

@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import config
+from odoo.tools import config, format_date
 
 from ..chorus.client import ChorusClient
 from ..chorus.diagnosis import (
@@ -495,22 +495,24 @@ class ResCompany(models.Model):
             lambda user: not user.share and user.active
         )
         managers = managers.filtered(lambda user: self in user.company_ids) or managers
-        summary = self.env._("Chorus Pro technical password expires on %(date)s", date=expiry)
-        note = Markup("<p>%s</p>") % self.env._(
-            "The password of the Chorus Pro technical account %(login)s of %(company)s expires on %(date)s. "
-            "Its main manager must change it on the Chorus Pro portal (Raccordements > Utilisateur "
-            "technique), then "
-            "enter the new password in Settings > Invoicing > Chorus Pro.",
-            login=self.sudo().chorus_login or "",
-            company=self.name,
-            date=expiry,
-        )
         for user in managers:
+            # A cron has no language in its context: each manager reads the to-do in their own.
+            env = self.with_context(lang=user.lang or self.partner_id.lang).env
+            date = format_date(env, expiry)
             self.partner_id.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=min(expiry, today + datetime.timedelta(days=threshold)),
-                summary=summary,
-                note=note,
+                summary=env._("Chorus Pro technical password expires on %(date)s", date=date),
+                note=Markup("<p>%s</p>")
+                % env._(
+                    "The password of the Chorus Pro technical account %(login)s of %(company)s expires on "
+                    "%(date)s. Its main manager must change it on the Chorus Pro portal (Raccordements > "
+                    "Utilisateur technique), then enter the new password in Settings > Invoicing > "
+                    "Chorus Pro.",
+                    login=self.sudo().chorus_login or "",
+                    company=self.name,
+                    date=date,
+                ),
                 user_id=user.id,
             )
         self.sudo().chorus_password_reminder_days = threshold

@@ -31,3 +31,4 @@ from . import test_supplier_actions_tour
 from . import test_payment_deadlines
 from . import test_vendor_two_databases
 from . import test_outside_eye
+from . import test_cron_words_french
