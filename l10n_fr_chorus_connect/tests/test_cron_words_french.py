@@ -9,7 +9,7 @@ from odoo import Command
 from odoo.tests import new_test_user, tagged
 from odoo.tools.translate import PoFileReader
 
-from .test_deposit_common import ChorusDepositCase
+from .test_deposit_common import ChorusFrenchChatterCase
 
 STEP = 60
 I18N = Path(__file__).parents[1] / "i18n"
@@ -31,15 +31,10 @@ def english_fragments():
 
 
 @tagged("post_install", "-at_install")
-class TestCronWordsInFrench(ChorusDepositCase):
-    @classmethod
-    def default_env_context(cls):
-        return {}  # chatter messages are part of what is tested
-
+class TestCronWordsInFrench(ChorusFrenchChatterCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.load_french()
         cls.env["res.users"].with_context(active_test=False).search([]).lang = "fr_FR"
         cls.manager = new_test_user(
             cls.env,

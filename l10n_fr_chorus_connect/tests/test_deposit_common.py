@@ -139,3 +139,16 @@ class ChorusDepositCase(ChorusSandboxCase):
 
     def buyer_siret(self):
         return SIRET_COMMUNE
+
+
+class ChorusFrenchChatterCase(ChorusDepositCase):
+    """French loaded, and the chatter messages the code writes are part of what is tested."""
+
+    @classmethod
+    def default_env_context(cls):
+        return {}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.load_french()

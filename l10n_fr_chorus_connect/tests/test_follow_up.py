@@ -5,21 +5,16 @@ user who deposited (or the salesperson, as the company chooses); the panel says 
 from odoo import Command
 from odoo.tests import tagged
 
-from .test_deposit_common import ChorusDepositCase
+from .test_deposit_common import ChorusFrenchChatterCase
 
 STEP = 60
 
 
 @tagged("post_install", "-at_install")
-class TestChorusFollowUp(ChorusDepositCase):
-    @classmethod
-    def default_env_context(cls):
-        return {}  # chatter messages are part of what is tested
-
+class TestChorusFollowUp(ChorusFrenchChatterCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.load_french()
         cls.salesperson = cls.env["res.users"].create(
             {
                 "name": "Sophie Commerciale",

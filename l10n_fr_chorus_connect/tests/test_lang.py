@@ -3,21 +3,16 @@
 
 from odoo.tests import tagged
 
-from .test_deposit_common import ChorusDepositCase
+from .test_deposit_common import ChorusFrenchChatterCase
 
 STEP = 60
 
 
 @tagged("post_install", "-at_install")
-class TestChorusLanguage(ChorusDepositCase):
-    @classmethod
-    def default_env_context(cls):
-        return {}  # chatter messages are part of what is tested
-
+class TestChorusLanguage(ChorusFrenchChatterCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.load_french()
         (cls.public_partner | cls.public_invoice_address).lang = "fr_FR"
 
     def bodies(self, move):

@@ -11,7 +11,7 @@ from odoo.tests import tagged
 
 from ..chorus.sandbox import seed
 from .common import SIRET_COMMUNE, SIRET_HOSPITAL
-from .test_deposit_common import ChorusDepositCase
+from .test_deposit_common import ChorusFrenchChatterCase
 
 STEP = 60
 CONSULT = "factures/v1/consulter/fournisseur"
@@ -23,15 +23,10 @@ PDF = b"%PDF-1.4\n% bon de livraison signe\n"
 
 
 @tagged("post_install", "-at_install")
-class TestChorusSupplierActions(ChorusDepositCase):
-    @classmethod
-    def default_env_context(cls):
-        return {}  # chatter messages are part of what is tested
-
+class TestChorusSupplierActions(ChorusFrenchChatterCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.load_french()
         hospital = cls.buyers[SIRET_HOSPITAL]
         hospital.write({"street": "2 rue de l'Hopital", "zip": "75013", "city": "Paris"})
         hospital._chorus_fetch_directory()
